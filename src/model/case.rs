@@ -1,0 +1,379 @@
+//! A golden case: its input, what it expects of the trajectory and the response, its lineage.
+//!
+//! The YAML shape of DESIGN §2. Deserialization is strict (`deny_unknown_fields`); shapes that
+//! need a choice (text or messages, a call or an any-order block) are decided by small
+//! hand-written `TryFrom` conversions with their own messages, never by `untagged`.
+
+use std::path::PathBuf;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use super::args::ArgsSpec;
+
+/// Where a case was written: the dataset file and the line of its `- id:` item.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SourceLoc {
+    pub file: PathBuf,
+    pub line: u32,
+}
+
+/// One golden case as written in `evals/<dataset>/v<N>.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// Unique within the dataset; stable across versions (baselines pair by it).
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// A tier such as `critical`; slices can carry their own floors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    pub input: Input,
+    #[serde(default)]
+    pub expect: Expect,
+    /// Lineage: where the case came from (written by `promote`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Lineage>,
+    /// `pending` cases (promoted, not reviewed yet) run as advisory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<Review>,
+    /// Set by `config` after parsing; not part of the file format.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub loc: SourceLoc,
+}
+
+/// Review state of a promoted case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Review {
+    Pending,
+    Approved,
+}
+
+/// The input: one user message as text, or a whole conversation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    Text(String),
+    Messages(Vec<Message>),
+}
+
+impl Input {
+    /// The last user message (what a single-turn agent is asked), or the text.
+    pub fn last_user_text(&self) -> &str {
+        match self {
+            Input::Text(t) => t,
+            Input::Messages(m) => m
+                .iter()
+                .rev()
+                .find(|m| m.role == Role::User)
+                .map(|m| m.content.as_str())
+                .unwrap_or(""),
+        }
+    }
+
+    /// The conversation, a text input being one user message.
+    pub fn messages(&self) -> Vec<Message> {
+        match self {
+            Input::Text(t) => vec![Message {
+                role: Role::User,
+                content: t.clone(),
+            }],
+            Input::Messages(m) => m.clone(),
+        }
+    }
+}
+
+impl Serialize for Input {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Input::Text(t) => s.serialize_str(t),
+            Input::Messages(m) => m.serialize(s),
+        }
+    }
+}
+
+// Hand-written so the error says what is expected ("a text or a list of messages") instead of
+// serde's untagged "data did not match any variant".
+impl<'de> Deserialize<'de> for Input {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Input;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a text or a list of messages `{role, content}`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Input, E> {
+                Ok(Input::Text(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Input, A::Error> {
+                let mut msgs = Vec::new();
+                while let Some(m) = seq.next_element::<Message>()? {
+                    msgs.push(m);
+                }
+                if !msgs.iter().any(|m| m.role == Role::User) {
+                    return Err(serde::de::Error::custom(
+                        "`input` messages need at least one `role: user` message",
+                    ));
+                }
+                Ok(Input::Messages(msgs))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for Input {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Input".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let message = generator.subschema_for::<Message>();
+        schemars::json_schema!({
+            "description": "The user's message as text, or a conversation (at least one `user` message).",
+            "oneOf": [
+                {"type": "string"},
+                {"type": "array", "items": message, "minItems": 1}
+            ]
+        })
+    }
+}
+
+/// One conversation message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Message {
+    pub role: Role,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+    Tool,
+}
+
+/// What a case checks.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trajectory: Option<TrajectoryExpect>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub response: Vec<ResponseCheck>,
+}
+
+/// The trajectory expectation of DESIGN §4.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrajectoryExpect {
+    /// The boolean check that decides pass/fail (metrics are computed either way).
+    #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
+    pub match_mode: Option<MatchMode>,
+    #[serde(default)]
+    pub calls: Vec<ExpectItem>,
+    /// Tools that must not be called.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forbid: Vec<String>,
+    /// Call budget for `efficiency` (default: the number of expected calls).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_calls: Option<u32>,
+    #[serde(default)]
+    pub args_mode: ArgsMode,
+}
+
+impl TrajectoryExpect {
+    /// Every expected call with its top-level position (calls of a block share one).
+    pub fn flat_calls(&self) -> Vec<(usize, &ExpectedCall)> {
+        let mut out = Vec::new();
+        for (pos, item) in self.calls.iter().enumerate() {
+            match item {
+                ExpectItem::Call(c) => out.push((pos, c)),
+                ExpectItem::AnyOrder(block) => out.extend(block.iter().map(|c| (pos, c))),
+            }
+        }
+        out
+    }
+}
+
+/// Boolean trajectory checks (Vertex / ADK / agentevals meanings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchMode {
+    Exact,
+    InOrder,
+    AnyOrder,
+    Superset,
+    Subset,
+    Unordered,
+}
+
+impl MatchMode {
+    pub const ALL: [MatchMode; 6] = [
+        MatchMode::Exact,
+        MatchMode::InOrder,
+        MatchMode::AnyOrder,
+        MatchMode::Superset,
+        MatchMode::Subset,
+        MatchMode::Unordered,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchMode::Exact => "exact",
+            MatchMode::InOrder => "in_order",
+            MatchMode::AnyOrder => "any_order",
+            MatchMode::Superset => "superset",
+            MatchMode::Subset => "subset",
+            MatchMode::Unordered => "unordered",
+        }
+    }
+}
+
+/// How arguments are compared.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ArgsMode {
+    /// Extra keys in the actual arguments are fine.
+    #[default]
+    Subset,
+    /// The denominator is the union of expected and actual keys.
+    Exact,
+    /// Arguments are not compared (s = 1).
+    Ignore,
+}
+
+/// A top-level item of `calls`: one call, or a block of calls that may happen in any order.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(try_from = "ExpectItemRepr", into = "ExpectItemRepr")]
+pub enum ExpectItem {
+    Call(ExpectedCall),
+    AnyOrder(Vec<ExpectedCall>),
+}
+
+/// One expected call.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedCall {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<ArgsSpec>,
+}
+
+/// Wire form of [`ExpectItem`]: `{name, args}` or `{any_order: [...]}`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ExpectItemRepr {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    args: Option<ArgsSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    any_order: Option<Vec<ExpectedCall>>,
+}
+
+impl TryFrom<ExpectItemRepr> for ExpectItem {
+    type Error = String;
+    fn try_from(r: ExpectItemRepr) -> Result<Self, String> {
+        match (r.name, r.args, r.any_order) {
+            (Some(name), args, None) if !name.is_empty() => {
+                Ok(ExpectItem::Call(ExpectedCall { name, args }))
+            }
+            (Some(_), _, None) => Err("a call's `name` must not be empty".to_string()),
+            (None, None, Some(block)) if !block.is_empty() => Ok(ExpectItem::AnyOrder(block)),
+            (None, None, Some(_)) => Err("an `any_order` block needs at least one call".to_string()),
+            (Some(_), _, Some(_)) | (None, Some(_), Some(_)) => Err(
+                "an item of `calls` is either a call `{name, args}` or a block `{any_order: [...]}`, not both"
+                    .to_string(),
+            ),
+            (None, _, None) => Err(
+                "an item of `calls` needs `name` (a call) or `any_order` (a block of calls)".to_string(),
+            ),
+        }
+    }
+}
+
+impl From<ExpectItem> for ExpectItemRepr {
+    fn from(i: ExpectItem) -> Self {
+        match i {
+            ExpectItem::Call(c) => ExpectItemRepr {
+                name: Some(c.name),
+                args: c.args,
+                any_order: None,
+            },
+            ExpectItem::AnyOrder(b) => ExpectItemRepr {
+                name: None,
+                args: None,
+                any_order: Some(b),
+            },
+        }
+    }
+}
+
+/// A deterministic response check; each is a one-key mapping such as `contains: "escalat"`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ResponseCheck {
+    /// The whole response equals this text (surrounding whitespace ignored).
+    Equals(String),
+    /// The response contains this text (case-sensitive).
+    Contains(String),
+    /// The response does not contain this text.
+    NotContains(String),
+    /// The response matches this regular expression (search, not full match).
+    Regex(String),
+    /// The response parses as JSON and validates against this JSON Schema.
+    JsonSchema(serde_json::Value),
+    /// `similar` ratio between the response and `expected` is at least `min`.
+    Similarity(SimilaritySpec),
+}
+
+impl ResponseCheck {
+    /// The check's kind, as written in YAML.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ResponseCheck::Equals(_) => "equals",
+            ResponseCheck::Contains(_) => "contains",
+            ResponseCheck::NotContains(_) => "not_contains",
+            ResponseCheck::Regex(_) => "regex",
+            ResponseCheck::JsonSchema(_) => "json_schema",
+            ResponseCheck::Similarity(_) => "similarity",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SimilaritySpec {
+    pub expected: String,
+    /// Minimum ratio in [0, 1] (default 0.8).
+    #[serde(default = "default_similarity")]
+    pub min: f64,
+}
+
+fn default_similarity() -> f64 {
+    0.8
+}
+
+/// Where a case came from.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Lineage {
+    /// `hand_written`, `production_trace`, …
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_span_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promoted_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}

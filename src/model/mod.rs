@@ -1,0 +1,36 @@
+//! Shared data: cases and their expectations, trajectories, scores, results, verdicts, the plan.
+//!
+//! Owns every type that crosses a module boundary. Imports nothing from the crate and does no
+//! I/O: parsing of user files lives in `config`, normalization of provider JSON in `adapter` and
+//! `trace`. Deserialization here is shape-only (strict: unknown keys are errors); cross-file
+//! checks live in `config`.
+
+pub mod args;
+pub mod case;
+pub mod metric;
+pub mod plan;
+pub mod result;
+pub mod score;
+pub mod trajectory;
+pub mod verdict;
+
+pub use args::{ArgExpect, ArgMatcher, ArgsSpec};
+pub use case::{
+    ArgsMode, Case, Expect, ExpectItem, ExpectedCall, Input, Lineage, MatchMode, Message,
+    Review, ResponseCheck, Role, SimilaritySpec, SourceLoc, TrajectoryExpect,
+};
+pub use metric::MetricName;
+pub use plan::{
+    AgentSpec, CompositePolicy, ConfigFile, Gate, HttpMethod, MetricPolicy, Plan, PolicySpec,
+    ReportSpec, ResponseMapping, RetrySpec, RunSpec, SliceFloor, StartSpec, Suite, SuiteSpec,
+};
+pub use result::{
+    CaseError, CaseResult, DatasetRef, ErrorKind, Outcome, RunMeta, RunReport, SCHEMA_VERSION,
+};
+pub use score::{
+    AlignKind, AlignRow, Score, ScoreStatus, TrajectoryChecks, TrajectoryMetrics, TrajectoryScore,
+};
+pub use trajectory::{CallStatus, ToolCall, Trajectory, Usage};
+pub use verdict::{
+    CompositeRow, Counts, ErrorBudget, MetricRow, RowStatus, SliceRow, Verdict, VerdictStatus,
+};
