@@ -1,1 +1,228 @@
-//! cli (being built).
+//! The command line: clap definitions, wiring of concrete types, exit codes.
+//!
+//! The only module that reads the environment (CI detection, `${VAR}` header values), wires
+//! concrete implementations together and maps outcomes to exit codes. It holds no evaluation
+//! logic of its own: everything it calls lives in the library modules.
+
+mod exit;
+mod run;
+mod score;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use exit::{GATE_FAILED, INFRA, INTERRUPTED, NOTHING_SELECTED, PASS, USAGE};
+
+/// The merge gate for AI agents: run the agent under test over HTTP on golden cases, score its
+/// trajectory and response, apply the policy, write reports.
+#[derive(Debug, Parser)]
+#[command(name = "evalgate", version, about, after_help = exit::HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the suites against the agent, gate on the policy, write the reports.
+    #[command(after_help = exit::HELP)]
+    Run(RunArgs),
+    /// Check the config and every dataset it names, without running anything.
+    Validate(ConfigArg),
+    /// Print the JSON Schema of evalgate.yaml or of a dataset file.
+    Schema {
+        #[arg(value_enum, default_value_t = SchemaKind::Config)]
+        kind: SchemaKind,
+    },
+    /// Score trajectory pairs (JSONL `{id, expected, actual}` → JSONL metrics, DESIGN §4).
+    Score {
+        /// Input file, or `-` for stdin.
+        #[arg(default_value = "-")]
+        input: PathBuf,
+    },
+    /// Serve the built-in demo agent (a deterministic customer-support agent) over HTTP.
+    DemoAgent(DemoArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SchemaKind {
+    Config,
+    Dataset,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArg {
+    /// The config file.
+    #[arg(long, short, default_value = "evalgate.yaml")]
+    pub config: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Where reports go (results.json, cases.jsonl, junit.xml, report.md).
+    #[arg(long, short, default_value = "evalgate-out")]
+    pub out: PathBuf,
+    /// Cases in flight at once (default: `run.concurrency` from the config).
+    #[arg(long, short = 'j')]
+    pub concurrency: Option<usize>,
+    /// Runs of each case (default: `run.trials` from the config).
+    #[arg(long)]
+    pub trials: Option<u32>,
+    /// Only these suites (repeatable).
+    #[arg(long = "suite")]
+    pub suites: Vec<String>,
+    /// Only cases whose id matches this glob (repeatable).
+    #[arg(long = "case")]
+    pub cases: Vec<String>,
+    /// Only cases with this tag (repeatable; any of them).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// Progress display (auto: a bar on a terminal, plain lines otherwise and under CI).
+    #[arg(long, value_enum, default_value_t = Progress::Auto)]
+    pub progress: Progress,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Progress {
+    Auto,
+    Bar,
+    Lines,
+    Quiet,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Port on 127.0.0.1 (0 = any free port, printed on start).
+    #[arg(long, env = "PORT", default_value_t = 8700)]
+    pub port: u16,
+    /// Added latency per request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// `regressed` simulates a prompt change gone wrong (for baseline demos).
+    #[arg(long, value_enum, default_value_t = DemoVariant::Baseline)]
+    pub variant: DemoVariant,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DemoVariant {
+    Baseline,
+    Regressed,
+}
+
+/// Runs the CLI on `args` (including the program name) and returns the exit code.
+pub async fn run(args: Vec<OsString>) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { USAGE } else { PASS };
+        }
+    };
+    match cli.command {
+        Command::Run(args) => run::run(args).await,
+        Command::Validate(args) => validate(args),
+        Command::Schema { kind } => {
+            let text = match kind {
+                SchemaKind::Config => crate::config::config_schema(),
+                SchemaKind::Dataset => crate::config::dataset_schema(),
+            };
+            println!("{text}");
+            PASS
+        }
+        Command::Score { input } => score::score(&input),
+        Command::DemoAgent(args) => demo_agent(args).await,
+    }
+}
+
+fn validate(args: ConfigArg) -> u8 {
+    match crate::config::load(&args.config) {
+        Ok(plan) => {
+            let cases: usize = plan.suites.iter().map(|s| s.cases.len()).sum();
+            println!(
+                "ok: {} ({} suite{}, {} case{})",
+                args.config.display(),
+                plan.suites.len(),
+                plural(plan.suites.len()),
+                cases,
+                plural(cases)
+            );
+            PASS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            USAGE
+        }
+    }
+}
+
+async fn demo_agent(args: DemoArgs) -> u8 {
+    use crate::demo::{DemoOptions, Variant};
+    let listener = match tokio::net::TcpListener::bind(("127.0.0.1", args.port)).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on 127.0.0.1:{}: {e}", args.port);
+            return INFRA;
+        }
+    };
+    if let Ok(addr) = listener.local_addr() {
+        println!("demo agent listening on http://{addr}/chat");
+        let _ = std::io::stdout().flush();
+    }
+    let opts = DemoOptions {
+        latency_ms: args.latency_ms,
+        variant: match args.variant {
+            DemoVariant::Baseline => Variant::Baseline,
+            DemoVariant::Regressed => Variant::Regressed,
+        },
+    };
+    tokio::select! {
+        r = crate::demo::serve(listener, opts) => match r {
+            Ok(()) => PASS,
+            Err(e) => { eprintln!("error: demo agent: {e}"); INFRA }
+        },
+        _ = shutdown_signal() => PASS,
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub(crate) async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

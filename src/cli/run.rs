@@ -1,0 +1,202 @@
+//! `evalgate run`: load → select → start the agent → execute → gate → report → exit code.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Instant;
+
+use super::{INFRA, INTERRUPTED, NOTHING_SELECTED, Progress, RunArgs, USAGE, exit};
+use crate::adapter::{AgentProcess, HttpAgent};
+use crate::model::{DatasetRef, RunMeta, RunReport, SCHEMA_VERSION, VerdictStatus};
+use crate::report::{CasesLog, Console, ProgressMode};
+use crate::runner::{Event, ExecOptions, Filter};
+
+pub(super) async fn run(args: RunArgs) -> u8 {
+    let plan = match crate::config::load(&args.config.config) {
+        Ok(plan) => plan,
+        Err(e) => {
+            eprintln!("{e}");
+            return USAGE;
+        }
+    };
+    let filter = Filter {
+        suites: args.suites.clone(),
+        cases: args.cases.clone(),
+        tags: args.tags.clone(),
+    };
+    let selected = match crate::runner::select(&plan, &filter) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
+    if selected.is_empty() {
+        eprintln!("error: the filters selected no case ({})", describe_filters(&args).join(" "));
+        return NOTHING_SELECTED;
+    }
+    let opts = ExecOptions {
+        concurrency: args.concurrency.unwrap_or(plan.run.concurrency),
+        trials: args.trials.unwrap_or(plan.run.trials),
+    };
+    if opts.concurrency == 0 || opts.trials == 0 {
+        eprintln!("error: `--concurrency` and `--trials` must be at least 1");
+        return USAGE;
+    }
+
+    let env = |name: &str| std::env::var(name).ok();
+    let mut process = None;
+    let mut port = None;
+    if let Some(start) = &plan.agent.start {
+        eprintln!("starting the agent: {}", start.command.join(" "));
+        match AgentProcess::start(start, &plan.agent.url, &plan.root, &env).await {
+            Ok((p, assigned)) => {
+                process = Some(p);
+                port = Some(assigned);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return INFRA;
+            }
+        }
+    }
+    let code = run_with_agent(&args, &plan, &selected, opts, port, &env).await;
+    if let Some(p) = process {
+        p.stop().await;
+    }
+    code
+}
+
+async fn run_with_agent(
+    args: &RunArgs,
+    plan: &crate::model::Plan,
+    selected: &[crate::runner::Selected],
+    opts: ExecOptions,
+    port: Option<u16>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> u8 {
+    let agent = match HttpAgent::new(&plan.agent, plan.body_template.as_deref(), port, env) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
+    let mut log = match CasesLog::create(&args.out) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return INFRA;
+        }
+    };
+    let total = selected.len() * opts.trials as usize;
+    let mut console = Console::new(progress_mode(args.progress), total);
+    let started_at = chrono::Utc::now();
+    let clock = Instant::now();
+    let mut log_error = None;
+    let execution = crate::runner::execute(plan, selected, &agent, &opts, |event| {
+        if let Event::CaseFinished {
+            result,
+            done,
+            total,
+        } = event
+        {
+            if let Err(e) = log.append(result) {
+                log_error.get_or_insert(e);
+            }
+            console.on_case(result, done, total);
+        }
+    });
+    let results = tokio::select! {
+        results = execution => results,
+        _ = super::shutdown_signal() => {
+            eprintln!("interrupted: finished cases are in {}", args.out.join("cases.jsonl").display());
+            return INTERRUPTED;
+        }
+    };
+    console.finish();
+    if let Some(e) = log_error {
+        eprintln!("warning: could not append to cases.jsonl: {e}");
+    }
+
+    let meta = RunMeta {
+        evalgate_version: env!("CARGO_PKG_VERSION").to_string(),
+        started_at: started_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        duration_ms: clock.elapsed().as_millis() as u64,
+        git_sha: git_sha(&plan.root),
+        config_path: args.config.config.clone(),
+        config_hash: plan.config_hash.clone(),
+        datasets: plan
+            .suites
+            .iter()
+            .map(|s| DatasetRef {
+                suite: s.name.clone(),
+                dataset: s.dataset.clone(),
+                version: s.version,
+                path: s.path.strip_prefix(&plan.root).unwrap_or(&s.path).to_path_buf(),
+                cases: selected.iter().filter(|sel| sel.suite == s.name).count(),
+            })
+            .collect(),
+        concurrency: opts.concurrency,
+        trials: opts.trials,
+        filters: describe_filters(args),
+    };
+    let verdict = crate::policy::evaluate(&results, &plan.policy);
+    let status = verdict.status;
+    let report = RunReport {
+        schema_version: SCHEMA_VERSION,
+        meta,
+        verdict: Some(verdict),
+        cases: results,
+    };
+    let written = match crate::report::write_reports(&args.out, &report, plan.report_template.as_deref()) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return INFRA;
+        }
+    };
+    println!("{}", crate::report::render_summary(&report));
+    println!("reports: {}", written.describe());
+    match status {
+        VerdictStatus::Pass => exit::PASS,
+        VerdictStatus::Fail => exit::GATE_FAILED,
+        VerdictStatus::Error => INFRA,
+    }
+}
+
+fn progress_mode(p: Progress) -> ProgressMode {
+    match p {
+        Progress::Bar => ProgressMode::Bar,
+        Progress::Lines => ProgressMode::Lines,
+        Progress::Quiet => ProgressMode::Quiet,
+        Progress::Auto => {
+            let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+            if std::io::stderr().is_terminal() && !ci {
+                ProgressMode::Bar
+            } else {
+                ProgressMode::Lines
+            }
+        }
+    }
+}
+
+fn describe_filters(args: &RunArgs) -> Vec<String> {
+    let mut out = Vec::new();
+    out.extend(args.suites.iter().map(|s| format!("--suite {s}")));
+    out.extend(args.cases.iter().map(|s| format!("--case {s}")));
+    out.extend(args.tags.iter().map(|s| format!("--tag {s}")));
+    out
+}
+
+/// The commit the config's repository is at, when it is in a git checkout.
+fn git_sha(dir: &Path) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "HEAD"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let sha = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    (out.status.success() && !sha.is_empty()).then_some(sha)
+}
