@@ -14,6 +14,8 @@ const EPS: f64 = 1e-9;
 ///
 /// Suite values are means over cases of per-case means over trials; errored runs count only in
 /// the error budget. A blocking floor with no data fails: a gate that passes on nothing is a lie.
+/// A slice selects the cases having its tag and its tier (whichever are given; neither means
+/// every case). A case counts as passed when no trial failed and not every trial errored.
 pub fn evaluate(cases: &[CaseResult], spec: &PolicySpec) -> Verdict {
     let grouped = group(cases);
     let mut reasons = Reasons::default();

@@ -357,6 +357,20 @@ mod tests {
     }
 
     #[test]
+    fn bar_mode_tracks_position_without_writing_lines() {
+        let out = Shared::default();
+        let console = Console::with_writer(ProgressMode::Bar, 5, Box::new(out.clone()));
+        for (i, case) in fixture::report().cases.iter().enumerate() {
+            console.on_case(case, i + 1, 5);
+        }
+        let bar = console.bar.as_ref().unwrap();
+        assert_eq!((bar.position(), bar.length()), (5, Some(5)));
+        assert_eq!(bar.message(), "· 3 failed · 1 errored");
+        console.finish();
+        assert!(out.0.lock().unwrap().is_empty());
+    }
+
+    #[test]
     fn quiet_mode_prints_nothing() {
         let out = Shared::default();
         let console = Console::with_writer(ProgressMode::Quiet, 5, Box::new(out.clone()));

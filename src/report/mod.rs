@@ -9,10 +9,11 @@
 mod align;
 pub mod console;
 pub mod escape;
+mod format;
 pub mod json;
 pub mod junit;
 pub mod markdown;
-mod view;
+pub mod view;
 
 #[cfg(test)]
 pub(crate) mod fixture;

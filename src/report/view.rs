@@ -8,11 +8,10 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::model::{
-    CaseResult, Gate, MetricRow, Outcome, RowStatus, RunReport, ScoreStatus, VerdictStatus,
-};
+use crate::model::{CaseResult, MetricRow, Outcome, RunReport, ScoreStatus, VerdictStatus};
 
 use super::align::render_alignment;
+use super::format::{fmt_ms, fmt_opt, fmt_weight, gate_str, percentile, status_label, status_str};
 
 #[derive(Debug, Serialize)]
 pub struct ReportView {
@@ -361,15 +360,6 @@ fn usage_view(runs: &[&CaseResult]) -> UsageView {
     }
 }
 
-/// Nearest-rank percentile of sorted values.
-fn percentile(sorted: &[u64], p: f64) -> Option<u64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = (p * sorted.len() as f64).ceil() as usize;
-    Some(sorted[rank.clamp(1, sorted.len()) - 1])
-}
-
 fn meta_view(report: &RunReport) -> MetaView {
     let m = &report.meta;
     let mut datasets: Vec<DatasetView> = m
@@ -391,51 +381,5 @@ fn meta_view(report: &RunReport) -> MetaView {
         duration: fmt_ms(m.duration_ms),
         trials: m.trials,
         datasets,
-    }
-}
-
-pub fn fmt_opt(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.3}")).unwrap_or_else(|| "—".into())
-}
-
-/// Weights as written: `1`, `0.5`, `0.25`.
-fn fmt_weight(w: f64) -> String {
-    let s = format!("{w:.3}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
-/// `850 ms`, `1.23 s`.
-pub fn fmt_ms(ms: u64) -> String {
-    if ms < 1000 {
-        format!("{ms} ms")
-    } else {
-        format!("{:.2} s", ms as f64 / 1000.0)
-    }
-}
-
-pub fn gate_str(g: Gate) -> &'static str {
-    match g {
-        Gate::Block => "block",
-        Gate::Warn => "warn",
-    }
-}
-
-pub fn status_str(s: RowStatus) -> &'static str {
-    match s {
-        RowStatus::Pass => "pass",
-        RowStatus::Fail => "fail",
-        RowStatus::Warn => "warn",
-        RowStatus::Info => "info",
-        RowStatus::NoData => "no_data",
-    }
-}
-
-fn status_label(s: RowStatus) -> &'static str {
-    match s {
-        RowStatus::Pass => "✅ pass",
-        RowStatus::Fail => "❌ fail",
-        RowStatus::Warn => "⚠️ warn",
-        RowStatus::Info => "info",
-        RowStatus::NoData => "❔ no data",
     }
 }
