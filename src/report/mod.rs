@@ -1,1 +1,221 @@
-//! report (being built).
+//! Reports: pure renderers (JSON, JUnit, Markdown, console summary) and the only file writes of
+//! a run's outputs.
+//!
+//! Renderers are functions of a [`RunReport`], sorted deterministically and snapshot-tested;
+//! agent-produced text is neutralized on the way out ([`escape`]). Only the `write*` functions
+//! and [`CasesLog`] touch files, and [`console::Console`] draws progress on stderr. This module
+//! decides no exit code and reads no environment.
+
+mod align;
+pub mod console;
+pub mod escape;
+mod format;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod view;
+
+#[cfg(test)]
+pub(crate) mod fixture;
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::model::{CaseResult, RunReport};
+
+pub use console::{Console, ProgressMode, render_summary};
+pub use json::{render_case_line, render_results};
+pub use junit::render_junit;
+pub use markdown::{DEFAULT_TEMPLATE, render_markdown};
+
+/// Why a report could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The report template failed to parse or render (message names the template line).
+    #[error("invalid report template: {message}")]
+    Template { message: String },
+    #[error("failed to write `{}`: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Where [`write_reports`] put the files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenReports {
+    pub results_json: PathBuf,
+    pub junit_xml: PathBuf,
+    pub report_md: PathBuf,
+}
+
+/// Renders `results.json`, `junit.xml` and `report.md` and writes them into `out_dir` (created
+/// if missing). Everything is rendered before anything is written, and each file is replaced
+/// atomically (temp file in the same directory, then rename), so a bad template or a crash
+/// never leaves a half-written report.
+pub fn write_reports(
+    out_dir: &Path,
+    report: &RunReport,
+    template: Option<&str>,
+) -> Result<WrittenReports, ReportError> {
+    let results = render_results(report);
+    let junit = render_junit(report);
+    let markdown = render_markdown(report, template)?;
+    fs::create_dir_all(out_dir).map_err(|source| ReportError::Write {
+        path: out_dir.to_path_buf(),
+        source,
+    })?;
+    let written = WrittenReports {
+        results_json: out_dir.join("results.json"),
+        junit_xml: out_dir.join("junit.xml"),
+        report_md: out_dir.join("report.md"),
+    };
+    write_atomic(&written.results_json, &results)?;
+    write_atomic(&written.junit_xml, &junit)?;
+    write_atomic(&written.report_md, &markdown)?;
+    Ok(written)
+}
+
+/// Writes `contents` to `path` through a temp file in the same directory and a rename.
+pub fn write_atomic(path: &Path, contents: &str) -> Result<(), ReportError> {
+    let err = |source| ReportError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(contents.as_bytes())?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(err)
+}
+
+/// `cases.jsonl`: one line per finished run, flushed as it is written so a crash keeps every
+/// finished case (`--resume` reads it back).
+pub struct CasesLog {
+    path: PathBuf,
+    file: File,
+}
+
+impl CasesLog {
+    /// Creates `out_dir` if needed and starts an empty `cases.jsonl` (truncating an old one).
+    pub fn create(out_dir: &Path) -> Result<CasesLog, ReportError> {
+        let path = out_dir.join("cases.jsonl");
+        let err = |source| ReportError::Write {
+            path: path.clone(),
+            source,
+        };
+        fs::create_dir_all(out_dir).map_err(err)?;
+        let file = OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .open(&path)
+            .map_err(err)?;
+        Ok(CasesLog { path, file })
+    }
+
+    /// Appends one run and flushes it to the OS.
+    pub fn append(&mut self, result: &CaseResult) -> Result<(), ReportError> {
+        let mut line = render_case_line(result);
+        line.push('\n');
+        self.file
+            .write_all(line.as_bytes())
+            .and_then(|()| self.file.flush())
+            .map_err(|source| ReportError::Write {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_reports_creates_the_directory_and_all_three_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("nested/out");
+        let report = fixture::report();
+        let written = write_reports(&out, &report, None).unwrap();
+        assert_eq!(
+            fs::read_to_string(&written.results_json).unwrap(),
+            render_results(&report)
+        );
+        assert_eq!(
+            fs::read_to_string(&written.junit_xml).unwrap(),
+            render_junit(&report)
+        );
+        assert_eq!(
+            fs::read_to_string(&written.report_md).unwrap(),
+            render_markdown(&report, None).unwrap()
+        );
+        let mut names: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["junit.xml", "report.md", "results.json"],
+            "no temp files left"
+        );
+    }
+
+    #[test]
+    fn a_bad_template_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let err = write_reports(&out, &fixture::report(), Some("{{ nope }}")).unwrap_err();
+        assert!(matches!(err, ReportError::Template { .. }), "{err}");
+        assert!(!out.exists());
+    }
+
+    #[test]
+    fn the_cases_log_truncates_then_appends_flushed_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = fixture::report();
+        fs::write(dir.path().join("cases.jsonl"), "stale\n").unwrap();
+        let mut log = CasesLog::create(dir.path()).unwrap();
+        assert_eq!(fs::read_to_string(log.path()).unwrap(), "");
+        for (i, case) in report.cases.iter().enumerate() {
+            log.append(case).unwrap();
+            // Readable before the log is closed: each line is flushed as it is written.
+            let text = fs::read_to_string(log.path()).unwrap();
+            assert_eq!(text.lines().count(), i + 1);
+        }
+        let back: Vec<CaseResult> = fs::read_to_string(log.path())
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(back, report.cases);
+    }
+
+    #[test]
+    fn write_errors_name_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("file");
+        fs::write(&blocker, "").unwrap();
+        let err = write_reports(&blocker.join("out"), &fixture::report(), None).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("failed to write `"), "{msg}");
+        assert!(msg.contains("file/out"), "{msg}");
+    }
+}

@@ -1,0 +1,67 @@
+//! `results.json` and `cases.jsonl` lines: the serde form of the model, nothing added.
+//!
+//! The schema is the model's (`RunReport`, versioned by `schema_version`); this file only fixes
+//! the layout (pretty for the report, one line per case for the log) and the order of cases.
+
+use crate::model::{CaseResult, RunReport};
+
+/// `results.json`: the whole run, pretty-printed, cases sorted by suite, case id and trial.
+pub fn render_results(report: &RunReport) -> String {
+    let mut sorted = report.clone();
+    sorted
+        .cases
+        .sort_by(|a, b| (&a.suite, &a.case_id, a.trial).cmp(&(&b.suite, &b.case_id, b.trial)));
+    let mut out = serde_json::to_string_pretty(&sorted)
+        .expect("a RunReport always serializes: string keys, finite numbers or null");
+    out.push('\n');
+    out
+}
+
+/// One `cases.jsonl` line (no trailing newline): JSON escapes every newline inside strings, so
+/// a line is always exactly one record.
+pub fn render_case_line(result: &CaseResult) -> String {
+    serde_json::to_string(result).expect("a CaseResult always serializes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    #[test]
+    fn results_json_snapshot() {
+        insta::assert_snapshot!(render_results(&fixture::report()));
+    }
+
+    #[test]
+    fn results_round_trip_and_cases_are_sorted() {
+        let mut report = fixture::report();
+        report.cases.reverse();
+        let text = render_results(&report);
+        let back: RunReport = serde_json::from_str(&text).unwrap();
+        let ids: Vec<_> = back.cases.iter().map(|c| c.case_id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "balance-lookup",
+                "greeting-tone",
+                "hostile-echo",
+                "invoice-timeout",
+                "refund-over-limit-escalates"
+            ]
+        );
+        report.cases.sort_by(|a, b| a.case_id.cmp(&b.case_id));
+        assert_eq!(back, report);
+    }
+
+    #[test]
+    fn a_case_line_is_one_line_even_with_multi_line_agent_text() {
+        let report = fixture::report();
+        for case in &report.cases {
+            let line = render_case_line(case);
+            assert!(!line.contains('\n'), "{line}");
+            let back: CaseResult = serde_json::from_str(&line).unwrap();
+            assert_eq!(&back, case);
+        }
+    }
+}
