@@ -31,7 +31,10 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         }
     };
     if selected.is_empty() {
-        eprintln!("error: the filters selected no case ({})", describe_filters(&args).join(" "));
+        eprintln!(
+            "error: the filters selected no case ({})",
+            describe_filters(&args).join(" ")
+        );
         return NOTHING_SELECTED;
     }
     let opts = ExecOptions {
@@ -132,7 +135,11 @@ async fn run_with_agent(
                 suite: s.name.clone(),
                 dataset: s.dataset.clone(),
                 version: s.version,
-                path: s.path.strip_prefix(&plan.root).unwrap_or(&s.path).to_path_buf(),
+                path: s
+                    .path
+                    .strip_prefix(&plan.root)
+                    .unwrap_or(&s.path)
+                    .to_path_buf(),
                 cases: selected.iter().filter(|sel| sel.suite == s.name).count(),
             })
             .collect(),
@@ -148,13 +155,14 @@ async fn run_with_agent(
         verdict: Some(verdict),
         cases: results,
     };
-    let written = match crate::report::write_reports(&args.out, &report, plan.report_template.as_deref()) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return INFRA;
-        }
-    };
+    let written =
+        match crate::report::write_reports(&args.out, &report, plan.report_template.as_deref()) {
+            Ok(w) => w,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return INFRA;
+            }
+        };
     println!("{}", crate::report::render_summary(&report));
     println!("reports: {}", written.describe());
     match status {
