@@ -34,7 +34,7 @@ pub enum Variant {
     #[default]
     Baseline,
     /// A "prompt change gone wrong": refunds up to $1,000 are issued instead of escalated, and
-    /// invoices are fetched before the account is looked up.
+    /// invoice questions fetch the invoice before looking the account up.
     Regressed,
 }
 

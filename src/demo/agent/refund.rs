@@ -25,7 +25,7 @@ impl Variant {
 /// A refund or a double charge.
 pub(super) fn handle(s: &mut Session, ctx: &Context) -> Step<String> {
     let ids = parse::invoice_ids(&ctx.text);
-    let (_, invoices) = account_and_invoices(s, ctx, &ids, "refund it")?;
+    let (_, invoices) = account_and_invoices(s, ctx, &ids, "refund it", false)?;
     let target = duplicate_or_first(&invoices)?;
     let id = target.id;
     match target.status {
@@ -78,7 +78,9 @@ pub(super) fn handle(s: &mut Session, ctx: &Context) -> Step<String> {
 /// An invoice question.
 pub(super) fn status(s: &mut Session, ctx: &Context) -> Step<String> {
     let ids = parse::invoice_ids(&ctx.text);
-    let (_, invoices) = account_and_invoices(s, ctx, &ids, "share its details")?;
+    // The regression's second half: invoice questions fetch before looking the customer up.
+    let fetch_first = s.variant == Variant::Regressed;
+    let (_, invoices) = account_and_invoices(s, ctx, &ids, "share its details", fetch_first)?;
     let lines: Vec<String> = invoices
         .iter()
         .map(|i| describe(i.id, i.amount, i.period, i.status))
@@ -88,17 +90,18 @@ pub(super) fn status(s: &mut Session, ctx: &Context) -> Step<String> {
 
 /// Identifies the customer and fetches the invoices they named, checking they are theirs.
 ///
-/// The baseline looks the account up first; the regressed variant fetches invoices first.
+/// The account is looked up first unless `fetch_first` (the regressed variant's invoice questions).
 fn account_and_invoices(
     s: &mut Session,
     ctx: &Context,
     ids: &[String],
     what: &str,
+    fetch_first: bool,
 ) -> Step<(Account, Vec<Invoice>)> {
     let fetch_all = |s: &mut Session| -> Vec<Result<Invoice, String>> {
         ids.iter().map(|id| s.fetch_invoice(id)).collect()
     };
-    let (account, fetched) = if s.variant == Variant::Regressed && !ids.is_empty() {
+    let (account, fetched) = if fetch_first && !ids.is_empty() {
         let fetched = fetch_all(s);
         (identify(s, ctx)?, fetched)
     } else {

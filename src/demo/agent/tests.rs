@@ -298,19 +298,26 @@ fn flaw_3_lowercase_or_spaced_ids_are_garbled() {
 }
 
 #[test]
-fn the_regressed_variant_fetches_first_and_refunds_up_to_1000() {
+fn the_regressed_variant_refunds_up_to_1000_and_fetches_first_on_questions() {
     let req = ChatRequest::text("omar@globex.com: refund INV-2207");
     let r = respond(&req, Variant::Regressed);
     assert_eq!(
         names(&r),
-        ["fetch_invoice", "lookup_account", "issue_refund"]
+        ["lookup_account", "fetch_invoice", "issue_refund"]
     );
+    assert_eq!(args(&r, 2)["amount"], json!(740.0));
     let r = respond(
         &ChatRequest::text("li.wei@initech.io: refund INV-3301"),
         Variant::Regressed,
     );
     assert_eq!(names(&r)[2], "escalate");
-    // Unchanged where no invoice is involved; a longer prompt costs more.
+    let r = respond(
+        &ChatRequest::text("omar@globex.com: is INV-2207 paid?"),
+        Variant::Regressed,
+    );
+    assert_eq!(names(&r), ["fetch_invoice", "lookup_account"]);
+    assert!(r.output.contains("is paid"));
+    // Unchanged elsewhere; the longer prompt costs more.
     let base = ask("jane@acme.io: cancel my subscription");
     let reg = respond(
         &ChatRequest::text("jane@acme.io: cancel my subscription"),
@@ -325,4 +332,12 @@ fn the_regressed_variant_fetches_first_and_refunds_up_to_1000() {
 fn replies_are_deterministic() {
     let text = "li.wei@initech.io: two refunds of $300 on INV-3301";
     assert_eq!(ask(text), ask(text));
+}
+
+#[test]
+fn the_reply_wire_format() {
+    let r = ask(
+        "Refund invoice INV-2207, it's $740, I was double charged. My email is omar@globex.com",
+    );
+    insta::assert_json_snapshot!(r);
 }
