@@ -39,8 +39,10 @@ pub enum Variant {
 }
 
 impl Variant {
+    /// Every variant, in the order `--help` lists them.
     pub const ALL: [Variant; 2] = [Variant::Baseline, Variant::Regressed];
 
+    /// The name on the command line (`--variant regressed`).
     pub fn as_str(self) -> &'static str {
         match self {
             Variant::Baseline => "baseline",

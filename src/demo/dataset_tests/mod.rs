@@ -87,31 +87,18 @@ fn dataset_is_large_varied_and_well_formed() {
             "`{}` has no trajectory",
             c.id
         );
-        let refund_policy = c
-            .expect
-            .trajectory
-            .as_ref()
-            .unwrap()
-            .forbid
-            .iter()
-            .any(|f| f == "issue_refund")
-            && c.tags.iter().any(|t| t == "refund");
-        if refund_policy && c.tier.is_none() {
-            // Only the "ask first" cases forbid a refund without being refund-policy cases.
-            assert!(
-                c.id.contains("asks") || c.id.contains("unknown-email"),
-                "`{}`",
-                c.id
-            );
-        }
     }
-    assert!(
-        cases
-            .iter()
-            .filter(|c| c.tier.as_deref() == Some("critical"))
-            .count()
-            >= 10
-    );
+    // The critical tier is the refund policy: it holds the flaw-1 cases (a refund-policy hole,
+    // hence the warn-only critical slice in evalgate.yaml) but not the flaw-2/3 cases.
+    let critical: BTreeSet<&str> = cases
+        .iter()
+        .filter(|c| c.tier.as_deref() == Some("critical"))
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(critical.len() >= 10, "{critical:?}");
+    let (policy_flaws, other_flaws) = FLAW_CASES.split_at(2);
+    assert!(policy_flaws.iter().all(|id| critical.contains(id)));
+    assert!(other_flaws.iter().all(|id| !critical.contains(id)));
     assert!(
         cases
             .iter()
