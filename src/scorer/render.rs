@@ -1,0 +1,115 @@
+//! The alignment as a small fixed-width text table (step | expected | actual | verdict), for
+//! reports and the console to embed.
+//!
+//! Pure: a function of the score, the expectation and the calls. It must not recompute any
+//! metric; it reads the rows `explain` built.
+
+use std::fmt::Write;
+
+use crate::model::{AlignKind, ExpectItem, ToolCall, TrajectoryExpect, TrajectoryScore};
+
+use super::args::truncate;
+use super::explain::call_label;
+
+/// Widest a cell may get before it is cut with `…`.
+const MAX_CELL: usize = 44;
+
+/// Renders the alignment rows of `score` as a table:
+///
+/// ```text
+/// step  expected                               actual                                    verdict
+/// 1     lookup_account                         #1 lookup_account(id="A1")                ok
+/// 2     fetch_invoice(invoice_id="INV-2207")   #2 fetch_invoice(invoice_id="INV-2270")   wrong args: invoice_id
+/// ```
+///
+/// Calls of an any-order block are marked `*` after their step number.
+pub fn render_alignment(
+    score: &TrajectoryScore,
+    expect: &TrajectoryExpect,
+    actual: &[ToolCall],
+) -> String {
+    let flat = expect.flat_calls();
+    let in_block: Vec<bool> = expect
+        .calls
+        .iter()
+        .flat_map(|item| match item {
+            ExpectItem::Call(_) => vec![false],
+            ExpectItem::AnyOrder(b) => vec![true; b.len()],
+        })
+        .collect();
+    let mut table: Vec<[String; 4]> = vec![[
+        "step".to_string(),
+        "expected".to_string(),
+        "actual".to_string(),
+        "verdict".to_string(),
+    ]];
+    for row in &score.alignment {
+        let (step, expected) = match row.expected.and_then(|e| flat.get(e).map(|c| (e, c))) {
+            Some((e, (pos, call))) => {
+                let mark = if in_block.get(e).copied().unwrap_or(false) {
+                    "*"
+                } else {
+                    ""
+                };
+                let args = call.args.as_ref().map(|a| &a.raw);
+                (format!("{}{mark}", pos + 1), call_label(&call.name, args))
+            }
+            None => ("-".to_string(), "-".to_string()),
+        };
+        let got = match row.actual.and_then(|a| actual.get(a).map(|c| (a, c))) {
+            Some((a, call)) => format!(
+                "#{} {}",
+                a + 1,
+                call_label(&call.name, Some(&call.arguments))
+            ),
+            None => "-".to_string(),
+        };
+        let verdict = match row.kind {
+            AlignKind::Matched if row.note.is_empty() => "ok".to_string(),
+            AlignKind::Matched => format!("ok ({})", row.note),
+            AlignKind::WrongArgs => {
+                let mut v = format!("wrong args: {}", row.differing_keys.join(", "));
+                if row.note.ends_with("out of order") {
+                    v.push_str(" (out of order)");
+                }
+                v
+            }
+            AlignKind::Missing => format!("missing ({})", row.note),
+            AlignKind::Extra if row.note.is_empty() => "extra".to_string(),
+            AlignKind::Extra => format!("extra ({})", row.note),
+        };
+        table.push([
+            step,
+            truncate(&expected, MAX_CELL),
+            truncate(&got, MAX_CELL),
+            verdict,
+        ]);
+    }
+    let widths: Vec<usize> = (0..3)
+        .map(|c| {
+            table
+                .iter()
+                .map(|r| r[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in &table {
+        let mut line = String::new();
+        for c in 0..3 {
+            let pad = widths[c] - r[c].chars().count();
+            let _ = write!(line, "{}{}   ", r[c], " ".repeat(pad));
+        }
+        line.push_str(&r[3]);
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    if in_block.iter().any(|b| *b) {
+        out.push_str("* any-order block: these calls may happen in any order among themselves\n");
+    }
+    if score.alignment.is_empty() {
+        out.push_str("(no calls expected and none made)\n");
+    }
+    out
+}
