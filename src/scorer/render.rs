@@ -113,3 +113,93 @@ pub fn render_alignment(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scorer::score_trajectory;
+    use serde_json::{Value, json};
+
+    fn table(e: Value, a: Value) -> String {
+        let expect: TrajectoryExpect = serde_json::from_value(e).unwrap();
+        let actual: Vec<ToolCall> = serde_json::from_value(a).unwrap();
+        let score = score_trajectory(&expect, &actual);
+        format!(
+            "{}\n\n{}",
+            render_alignment(&score, &expect, &actual),
+            score.explanation
+        )
+    }
+
+    #[test]
+    fn all_matched() {
+        insta::assert_snapshot!(table(
+            json!({"calls": [
+                {"name": "search_flights", "args": {"origin": "Oslo", "destination": "Rome"}},
+                {"name": "book_flight", "args": {"flight_id": "FL5260"}}
+            ]}),
+            json!([
+                {"name": "search_flights", "arguments": {"origin": "Oslo", "destination": "Rome"}},
+                {"name": "book_flight", "arguments": {"flight_id": "FL5260"}}
+            ]),
+        ));
+    }
+
+    #[test]
+    fn missing_and_extra() {
+        insta::assert_snapshot!(table(
+            json!({
+                "calls": [{"name": "lookup_account"}, {"name": "fetch_invoice"}, {"name": "escalate"}],
+                "forbid": ["issue_refund"]
+            }),
+            json!([
+                {"name": "lookup_account", "arguments": {"email": "ada@example.com"}},
+                {"name": "lookup_account", "arguments": {"email": "ada@example.com"}},
+                {"name": "issue_refund", "arguments": {"invoice_id": "INV-2207", "amount": 740}},
+                {"name": "fetch_invoice", "arguments": {"invoice_id": "INV-2207"}}
+            ]),
+        ));
+    }
+
+    #[test]
+    fn wrong_args() {
+        insta::assert_snapshot!(table(
+            json!({"calls": [
+                {"name": "fetch_invoice", "args": {"invoice_id": "INV-2207"}},
+                {"name": "escalate", "args": {"priority": "high", "reason": {"regex": "(?i)refund"}}}
+            ]}),
+            json!([
+                {"name": "fetch_invoice", "arguments": {"invoice_id": "INV-2270"}},
+                {"name": "escalate", "arguments": {"priority": "low", "reason": "customer upset about a very long wait on the phone"}}
+            ]),
+        ));
+    }
+
+    #[test]
+    fn any_order_block() {
+        insta::assert_snapshot!(table(
+            json!({"calls": [
+                {"name": "plan"},
+                {"any_order": [{"name": "get_weather", "args": {"city": "Oslo"}}, {"name": "get_weather", "args": {"city": "Rome"}}]},
+                {"name": "answer"}
+            ]}),
+            json!([
+                {"name": "plan"},
+                {"name": "get_weather", "arguments": {"city": "Rome"}},
+                {"name": "answer"},
+                {"name": "get_weather", "arguments": {"city": "Oslo"}}
+            ]),
+        ));
+    }
+
+    #[test]
+    fn nothing_expected_nothing_done() {
+        let t = table(json!({}), json!([]));
+        assert!(
+            t.starts_with(
+                "step   expected   actual   verdict\n(no calls expected and none made)\n"
+            ),
+            "{t}"
+        );
+    }
+}

@@ -197,9 +197,9 @@ fn earliest_end(block: &[usize], start: usize, n_a: usize, al: &Alignment) -> Op
     for end in start..n_a {
         owner.push(None);
         // A new actual call can grow the matching by at most one.
-        for i in 0..block.len() {
-            if !matched[i] && augment(i, &edge, &mut owner, &mut vec![false; end - start + 1]) {
-                matched[i] = true;
+        for (i, done) in matched.iter_mut().enumerate() {
+            if !*done && augment(i, &edge, &mut owner, &mut vec![false; end - start + 1]) {
+                *done = true;
                 count += 1;
                 break;
             }
