@@ -28,9 +28,14 @@ pub use trajectory::score_trajectory;
 /// Everything scoring one case run yields.
 #[derive(Debug, Clone)]
 pub struct CaseScoring {
+    /// `Failed` when a blocking score did not pass, else `Passed` (never `Error`: the runner
+    /// records agent errors without scoring).
     pub outcome: Outcome,
+    /// `trajectory.<match>`, `trajectory.forbid`, `trajectory.max_calls`, `response.<kind>`.
     pub scores: Vec<Score>,
+    /// The full trajectory result, when the case expects a trajectory.
     pub trajectory_score: Option<TrajectoryScore>,
+    /// Per-case metric values; only the metrics the case has data for; empty when pending.
     pub metrics: BTreeMap<MetricName, f64>,
 }
 

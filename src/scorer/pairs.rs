@@ -28,7 +28,7 @@ struct ActualCall {
     status: CallStatus,
     /// Accepted (logs carry it) and ignored.
     #[serde(default)]
-    #[allow(dead_code, reason = "accepted for log compatibility, not scored")]
+    #[expect(dead_code, reason = "accepted for log compatibility, not scored")]
     result: Option<Value>,
 }
 

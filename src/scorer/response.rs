@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use regex::Regex;
 use serde_json::Value;
-use similar::TextDiff;
+use similar::{DiffOp, TextDiff};
 
 use crate::model::{ResponseCheck, Score, ScoreStatus};
 
@@ -136,12 +136,26 @@ fn score(name: String, pass: bool, reason: String) -> Score {
     }
 }
 
-/// `similar`'s character ratio in [0, 1]; two empty texts are identical.
+/// `similar`'s character ratio 2·matches / (|e| + |a|) in [0, 1], computed in f64 so that a
+/// ratio exactly at `min` is not lost to f32 rounding; two empty texts are identical.
 fn similarity(expected: &str, actual: &str) -> f64 {
     let diff = TextDiff::configure()
         .timeout(DIFF_TIMEOUT)
         .diff_chars(expected, actual);
-    f64::from(diff.ratio()).clamp(0.0, 1.0)
+    let matches: usize = diff
+        .ops()
+        .iter()
+        .map(|op| match *op {
+            DiffOp::Equal { len, .. } => len,
+            _ => 0,
+        })
+        .sum();
+    let len = diff.old_len() + diff.new_len();
+    if len == 0 {
+        1.0
+    } else {
+        (2 * matches) as f64 / len as f64
+    }
 }
 
 /// A line-based unified diff with `expected` / `actual` headers.

@@ -173,6 +173,15 @@ fn similarity_is_the_similar_ratio_with_a_diff_on_failure() {
     assert_eq!(s.reason, "similarity 0.75 < 0.80");
     snapshot("similarity_diff", &s.diff.unwrap());
     assert_eq!(one(spec(1.0), Some(" abcd ")).value, Some(1.0));
+    // 7 of 10 characters match: exactly 0.7, which f32 would round below 0.7.
+    let s = one(
+        ResponseCheck::Similarity(SimilaritySpec {
+            expected: "abcdefghij".into(),
+            min: 0.7,
+        }),
+        Some("abcdefgxyz"),
+    );
+    assert_eq!((s.status, s.value), (ScoreStatus::Pass, Some(0.7)));
 }
 
 #[test]
