@@ -5,9 +5,9 @@
 //! `fetch_invoice`; it was never called."). It decides nothing: every fact comes from
 //! `trajectory` and `pairing`. The fixed-width table lives in `render`.
 
-use crate::model::{AlignKind, AlignRow, ExpectedCall, ToolCall, TrajectoryExpect};
+use crate::model::{AlignKind, AlignRow, CallStatus, ExpectedCall, ToolCall, TrajectoryExpect};
 
-use super::args::{ABSENT, Mismatch, mismatches, short_json};
+use super::args::{ABSENT, Mismatch, json_eq, mismatches, normalized, short_json};
 use super::pairing::Pair;
 
 /// Sentences beyond this many are summarized as "… and N more".
@@ -101,6 +101,8 @@ pub(crate) fn explain(f: &Facts) -> (Vec<AlignRow>, String) {
                 }
                 if let Some(i) = f.repeats[j] {
                     notes.push(format!("repeats #{}", i + 1));
+                } else if let Some(i) = retried(f.actual, j) {
+                    notes.push(format!("retries #{}", i + 1));
                 }
                 let note = notes.join(", ");
                 sentences.extra.push(if note.is_empty() {
@@ -158,6 +160,18 @@ pub(crate) fn explain(f: &Facts) -> (Vec<AlignRow>, String) {
         ));
     }
     (rows, sentences.finish(f.flat.len(), f.actual.len()))
+}
+
+/// An earlier failed call with the same name and arguments that call `j` retries.
+fn retried(actual: &[ToolCall], j: usize) -> Option<usize> {
+    let same = |i: usize| {
+        actual[i].name == actual[j].name
+            && json_eq(
+                normalized(&actual[i].arguments),
+                normalized(&actual[j].arguments),
+            )
+    };
+    (0..j).find(|&i| actual[i].status == CallStatus::Error && same(i))
 }
 
 #[derive(Default)]

@@ -315,13 +315,24 @@ fn redundant_calls_repeat_an_earlier_ok_call() {
     let s = run(json!({"calls": [{"name": "f"}]}), a);
     assert_eq!(s.metrics.redundant_calls, 1);
     let notes: Vec<&str> = s.alignment.iter().map(|r| r.note.as_str()).collect();
-    assert_eq!(notes, ["", "", "repeats #2", "", ""]);
+    assert_eq!(notes, ["", "retries #1", "repeats #2", "", ""]);
     // No arguments and `{}` are the same arguments.
     let s = run(
         json!({}),
         json!([{"name": "f"}, {"name": "f", "arguments": {}}]),
     );
     assert_eq!(s.metrics.redundant_calls, 1);
+}
+
+#[test]
+fn a_retry_after_an_error_is_not_redundant_but_is_named() {
+    // k-th ↔ k-th pairs the failed first call; the retry is the extra call.
+    let s = run(
+        json!({"calls": [{"name": "a"}]}),
+        json!([{"name": "a", "status": "error"}, {"name": "a"}]),
+    );
+    assert_eq!(s.metrics.redundant_calls, 0);
+    assert_eq!(s.explanation, "extra call #2 `a` (retries #1).");
 }
 
 #[test]
