@@ -82,3 +82,54 @@ proptest! {
         prop_assert!(!s.checks.in_order || s.checks.superset);
     }
 }
+
+/// The best Σ s over one-to-one pairings of `rows` with `cols` that pair min(|rows|, |cols|).
+fn brute(
+    s: &dyn Fn(usize, usize) -> f64,
+    rows: &[usize],
+    cols: &[usize],
+    used: &mut Vec<bool>,
+) -> f64 {
+    let Some((&r, rest)) = rows.split_first() else {
+        return 0.0;
+    };
+    let free = used.iter().filter(|u| !**u).count();
+    // More rows than free columns: this row may stay unpaired.
+    let mut best = if rest.len() >= free {
+        brute(s, rest, cols, used)
+    } else {
+        f64::MIN
+    };
+    for (k, &c) in cols.iter().enumerate() {
+        if !used[k] {
+            used[k] = true;
+            best = best.max(s(r, c) + brute(s, rest, cols, used));
+            used[k] = false;
+        }
+    }
+    best
+}
+
+proptest! {
+    #[test]
+    fn pairing_is_optimal((e, a, _) in case()) {
+        let expect = expect(e);
+        let actual = calls(Value::from(a));
+        let score = score_trajectory(&expect, &actual);
+        let flat = expect.flat_calls();
+        let s = |i: usize, j: usize| {
+            crate::scorer::args::score_args(flat[i].1.args.as_ref(), expect.args_mode, &actual[j].arguments).value
+        };
+        let mut best = 0.0;
+        let mut names: Vec<&str> = flat.iter().map(|(_, c)| c.name.as_str()).collect();
+        names.sort();
+        names.dedup();
+        for name in names {
+            let rows: Vec<usize> = (0..flat.len()).filter(|&i| flat[i].1.name == name).collect();
+            let cols: Vec<usize> = (0..actual.len()).filter(|&j| actual[j].name == name).collect();
+            best += brute(&s, &rows, &cols, &mut vec![false; cols.len()]);
+        }
+        let got: f64 = score.alignment.iter().filter_map(|r| r.arg_score).sum();
+        prop_assert!((got - best).abs() < 1e-5, "pairing Σ s = {got}, optimum {best}");
+    }
+}
