@@ -1,24 +1,212 @@
-//! scorer (being built): turns a case's expectations and a trajectory into scores.
+//! scorer: turns a case's expectations and one trajectory into scores, metrics and an outcome.
+//!
+//! Owns DESIGN §4 (trajectory metrics and checks, `trajectory`/`pairing`/`args`), the
+//! deterministic response checks of §5 (`response`), the explanations (`explain`, `render`)
+//! and the `evalgate score` line format (`pairs`). Pure: no I/O, no network, no env; judges
+//! are not called here. Failures of the agent are values in the returned scores, never errors.
+
+mod args;
+mod explain;
+mod pairing;
+mod pairs;
+mod render;
+mod response;
+mod trajectory;
 
 use std::collections::BTreeMap;
 
-use crate::model::{Case, MetricName, Outcome, Score, Trajectory, TrajectoryScore};
+use crate::model::{
+    Case, Expect, MatchMode, MetricName, Outcome, ResponseCheck, Review, Score, ScoreStatus,
+    Trajectory, TrajectoryExpect, TrajectoryScore,
+};
+
+pub use pairs::score_pair_line;
+pub use render::render_alignment;
+pub use response::{NO_RESPONSE, score_response};
+pub use trajectory::score_trajectory;
 
 /// Everything scoring one case run yields.
 #[derive(Debug, Clone)]
 pub struct CaseScoring {
+    /// `Failed` when a blocking score did not pass, else `Passed` (never `Error`: the runner
+    /// records agent errors without scoring).
     pub outcome: Outcome,
+    /// `trajectory.<match>`, `trajectory.forbid`, `trajectory.max_calls`, `response.<kind>`.
     pub scores: Vec<Score>,
+    /// The full trajectory result, when the case expects a trajectory.
     pub trajectory_score: Option<TrajectoryScore>,
+    /// Per-case metric values; only the metrics the case has data for; empty when pending.
     pub metrics: BTreeMap<MetricName, f64>,
 }
 
-/// Scores one run of a case (contract; the body is being written).
-pub fn score_case(_case: &Case, _trajectory: &Trajectory) -> CaseScoring {
+/// One thing a case checks.
+enum Expectation<'a> {
+    Trajectory(&'a TrajectoryExpect),
+    Response(&'a [ResponseCheck]),
+}
+
+fn expectations(expect: &Expect) -> Vec<Expectation<'_>> {
+    let mut out = Vec::new();
+    if let Some(t) = &expect.trajectory {
+        out.push(Expectation::Trajectory(t));
+    }
+    if !expect.response.is_empty() {
+        out.push(Expectation::Response(&expect.response));
+    }
+    out
+}
+
+/// Scores one run of a case: one score per expectation, the trajectory score, the per-case
+/// metrics and the outcome. A `review: pending` case is advisory: its scores do not block and
+/// it yields no metrics, so it cannot move the gate.
+pub fn score_case(case: &Case, trajectory: &Trajectory) -> CaseScoring {
+    let mut scores = Vec::new();
+    let mut trajectory_score = None;
+    let mut metrics = BTreeMap::new();
+    for expectation in expectations(&case.expect) {
+        match expectation {
+            Expectation::Trajectory(expect) => {
+                let ts = score_trajectory(expect, &trajectory.calls);
+                let own = trajectory_scores(expect, &ts, trajectory.calls.len());
+                let all_pass = own.iter().all(|s| s.status == ScoreStatus::Pass);
+                metrics.insert(MetricName::TrajectoryMatch, indicator(all_pass));
+                let m = &ts.metrics;
+                metrics.extend([
+                    (MetricName::ToolRecall, m.tool_recall),
+                    (MetricName::ToolPrecision, m.tool_precision),
+                    (MetricName::ToolF1, m.tool_f1),
+                    (MetricName::ArgAccuracy, m.arg_accuracy),
+                    (MetricName::StrictRecall, m.strict_recall),
+                    (MetricName::Ordering, m.ordering),
+                    (MetricName::Efficiency, m.efficiency),
+                ]);
+                scores.extend(own);
+                trajectory_score = Some(ts);
+            }
+            Expectation::Response(checks) => {
+                let own = score_response(checks, trajectory.final_response.as_deref());
+                let passed = own.iter().filter(|s| s.status == ScoreStatus::Pass).count();
+                metrics.insert(MetricName::ResponseChecks, passed as f64 / own.len() as f64);
+                scores.extend(own);
+            }
+        }
+    }
+    let pending = case.review == Some(Review::Pending);
+    if pending {
+        scores.iter_mut().for_each(|s| s.blocking = false);
+        metrics.clear();
+    }
+    let failed = scores
+        .iter()
+        .any(|s| s.blocking && s.status != ScoreStatus::Pass);
+    let outcome = if failed {
+        Outcome::Failed
+    } else {
+        Outcome::Passed
+    };
+    if !pending {
+        metrics.insert(MetricName::TaskSuccess, indicator(!failed));
+    }
     CaseScoring {
-        outcome: Outcome::Passed,
-        scores: Vec::new(),
-        trajectory_score: None,
-        metrics: BTreeMap::new(),
+        outcome,
+        scores,
+        trajectory_score,
+        metrics,
     }
 }
+
+fn indicator(b: bool) -> f64 {
+    if b { 1.0 } else { 0.0 }
+}
+
+/// The check `match` asks for: as written, else `in_order` when calls are expected.
+pub(crate) fn effective_match(expect: &TrajectoryExpect) -> Option<MatchMode> {
+    expect
+        .match_mode
+        .or_else(|| (!expect.calls.is_empty()).then_some(MatchMode::InOrder))
+}
+
+/// `trajectory.<match>`, `trajectory.forbid` and `trajectory.max_calls`, as the case asks.
+fn trajectory_scores(
+    expect: &TrajectoryExpect,
+    ts: &TrajectoryScore,
+    n_calls: usize,
+) -> Vec<Score> {
+    let mut out = Vec::new();
+    if let Some(mode) = effective_match(expect) {
+        let c = &ts.checks;
+        let pass = match mode {
+            MatchMode::Exact => c.exact,
+            MatchMode::InOrder => c.in_order,
+            MatchMode::AnyOrder => c.any_order,
+            MatchMode::Superset => c.superset,
+            MatchMode::Subset => c.subset,
+            MatchMode::Unordered => c.unordered,
+        };
+        let mut s = score(
+            format!("trajectory.{}", mode.as_str()),
+            pass,
+            ts.explanation.clone(),
+        );
+        s.value = Some(ts.metrics.tool_f1);
+        out.push(s);
+    }
+    if !expect.forbid.is_empty() {
+        out.push(score(
+            "trajectory.forbid".to_string(),
+            ts.forbidden_called.is_empty(),
+            forbid_reason(expect, ts),
+        ));
+    }
+    if let Some(max) = expect.max_calls {
+        let pass = n_calls <= max as usize;
+        let reason = if pass {
+            format!("{n_calls} of at most {max} calls")
+        } else {
+            format!("{n_calls} calls, over the limit of {max}")
+        };
+        out.push(score("trajectory.max_calls".to_string(), pass, reason));
+    }
+    out
+}
+
+fn forbid_reason(expect: &TrajectoryExpect, ts: &TrajectoryScore) -> String {
+    if ts.forbidden_called.is_empty() {
+        let names: Vec<String> = expect.forbid.iter().map(|n| format!("`{n}`")).collect();
+        return format!("none of {} was called", names.join(", "));
+    }
+    // Every call of a forbidden tool, by call number.
+    let called: Vec<String> = ts
+        .forbidden_called
+        .iter()
+        .map(|name| {
+            let numbers: Vec<String> = ts
+                .alignment
+                .iter()
+                .filter(|r| &r.name == name)
+                .filter_map(|r| r.actual.map(|a| format!("#{}", a + 1)))
+                .collect();
+            let calls = if numbers.len() == 1 { "call" } else { "calls" };
+            format!("`{name}` was called ({calls} {})", numbers.join(", "))
+        })
+        .collect();
+    format!("forbidden tool called: {}", called.join("; "))
+}
+
+fn score(name: String, pass: bool, reason: String) -> Score {
+    Score {
+        name,
+        status: if pass {
+            ScoreStatus::Pass
+        } else {
+            ScoreStatus::Fail
+        },
+        value: None,
+        blocking: true,
+        reason,
+        diff: None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,397 @@
+//! The pairing of DESIGN §4: an optimal one-to-one matching of expected and actual calls.
+//!
+//! Owns grouping calls by tool name, the argument-score matrix of each group, the assignment
+//! (Hungarian, per tool name) and maximum matchings on full-score edges (for the boolean
+//! checks). It must not compute metrics or text: that is `trajectory` and `explain`.
+//!
+//! Within a name every (expected, actual) pair is allowed, so a maximum matching pairs
+//! min(|E_n|, |A_n|) calls; among those the assignment maximizes, lexicographically,
+//! (Σ s, number of k-th ↔ k-th pairs, Σ k_e·k_a, −Σ |k_e − k_a|), k being the index of a call
+//! among the calls of its name. The third level keeps the relative order of the calls when the
+//! first two tie (an uncrossed pair of pairs always beats the crossed one). The objective is an
+//! exact integer (s rounded to 1e-6) so float noise cannot flip a tie.
+
+use std::collections::BTreeMap;
+
+use crate::model::{ArgsMode, ExpectedCall, ToolCall};
+
+use super::args::{ArgScore, score_args};
+
+/// The calls of one tool name and their argument scores.
+#[derive(Debug)]
+pub(crate) struct Group {
+    /// Indices into the flattened expected calls.
+    pub e: Vec<usize>,
+    /// Indices into the actual calls.
+    pub a: Vec<usize>,
+    /// Row-major `e.len() × a.len()`.
+    pub scores: Vec<ArgScore>,
+}
+
+impl Group {
+    fn score(&self, i: usize, j: usize) -> ArgScore {
+        self.scores[i * self.a.len() + j]
+    }
+}
+
+/// One expected call paired with one actual call.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Pair {
+    pub e: usize,
+    pub a: usize,
+    pub score: ArgScore,
+}
+
+/// Everything the metrics and checks need from the pairing.
+#[derive(Debug)]
+pub(crate) struct Alignment {
+    pub groups: Vec<Group>,
+    /// The optimal pairing, sorted by expected index.
+    pub pairs: Vec<Pair>,
+    /// For each expected call: (group, index within the group).
+    e_loc: Vec<(usize, usize)>,
+    /// For each actual call: (group, index within the group), if its name is expected.
+    a_loc: Vec<Option<(usize, usize)>>,
+}
+
+impl Alignment {
+    /// Whether expected call `e` and actual call `a` have the same name and s = 1.
+    pub fn full(&self, e: usize, a: usize) -> bool {
+        let (g, i) = self.e_loc[e];
+        match self.a_loc[a] {
+            Some((h, j)) if h == g => self.groups[g].score(i, j).full,
+            _ => false,
+        }
+    }
+
+    /// Size of a maximum one-to-one matching that uses only full-score (s = 1) edges.
+    pub fn full_matching_size(&self) -> usize {
+        self.groups.iter().map(full_matching_in_group).sum()
+    }
+}
+
+/// Groups the calls by name, scores every same-name pair and computes the optimal pairing.
+pub(crate) fn align(expected: &[&ExpectedCall], actual: &[ToolCall], mode: ArgsMode) -> Alignment {
+    let mut by_name: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut e_loc = Vec::with_capacity(expected.len());
+    for (idx, call) in expected.iter().enumerate() {
+        let g = *by_name.entry(call.name.as_str()).or_insert_with(|| {
+            groups.push(Group {
+                e: Vec::new(),
+                a: Vec::new(),
+                scores: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        e_loc.push((g, groups[g].e.len()));
+        groups[g].e.push(idx);
+    }
+    let a_loc: Vec<Option<(usize, usize)>> = actual
+        .iter()
+        .enumerate()
+        .map(|(idx, call)| {
+            by_name.get(call.name.as_str()).map(|&g| {
+                groups[g].a.push(idx);
+                (g, groups[g].a.len() - 1)
+            })
+        })
+        .collect();
+    let mut pairs = Vec::new();
+    for group in &mut groups {
+        group.scores = Vec::with_capacity(group.e.len() * group.a.len());
+        for &e in &group.e {
+            for &a in &group.a {
+                let call = expected[e];
+                group
+                    .scores
+                    .push(score_args(call.args.as_ref(), mode, &actual[a].arguments));
+            }
+        }
+        for (i, j) in assign(group) {
+            pairs.push(Pair {
+                e: group.e[i],
+                a: group.a[j],
+                score: group.score(i, j),
+            });
+        }
+    }
+    pairs.sort_by_key(|p| p.e);
+    Alignment {
+        groups,
+        pairs,
+        e_loc,
+        a_loc,
+    }
+}
+
+/// The optimal assignment within one group, as (row, column) pairs.
+fn assign(group: &Group) -> Vec<(usize, usize)> {
+    let (n_e, n_a) = (group.e.len(), group.a.len());
+    if n_e == 0 || n_a == 0 {
+        return Vec::new();
+    }
+    let m = n_e.min(n_a) as i128;
+    let n = n_e.max(n_a) as i128;
+    // The lexicographic objective packed into one integer, each level's total bounded below the
+    // next level's unit: Σ near < c3, Σ (kk·c3 + near) < c2, Σ (diag·c2 + …) < c1.
+    let c3 = m * n + 1;
+    let c2 = (m * n * n + 1) * c3;
+    let c1 = (m + 1) * c2;
+    let weight = |i: usize, j: usize| -> i128 {
+        let s = (group.score(i, j).value * 1e6).round() as i128;
+        let diag = i128::from(i == j);
+        let (i, j) = (i as i128, j as i128);
+        // Σ k_e·k_a strictly prefers uncrossed pairs, so ties keep the calls' relative order.
+        let kk = i * j;
+        let near = n - (i - j).abs();
+        s * c1 + diag * c2 + kk * c3 + near
+    };
+    // Fast path for the usual shapes: one call on a side, or a perfect diagonal.
+    if n_e == 1 || n_a == 1 {
+        let candidates = (0..n_e).flat_map(|i| (0..n_a).map(move |j| (i, j)));
+        let best = candidates.max_by_key(|&(i, j)| (weight(i, j), std::cmp::Reverse((i, j))));
+        return best.into_iter().collect();
+    }
+    if n_e == n_a && (0..n_e).all(|i| group.score(i, i).full) {
+        return (0..n_e).map(|i| (i, i)).collect();
+    }
+    let transpose = n_e > n_a;
+    let (rows, cols) = if transpose { (n_a, n_e) } else { (n_e, n_a) };
+    let mut max_w = 0;
+    for i in 0..n_e {
+        for j in 0..n_a {
+            max_w = max_w.max(weight(i, j));
+        }
+    }
+    let cost = |r: usize, c: usize| -> i128 {
+        let (i, j) = if transpose { (c, r) } else { (r, c) };
+        max_w - weight(i, j)
+    };
+    hungarian(rows, cols, cost)
+        .into_iter()
+        .map(|(r, c)| if transpose { (c, r) } else { (r, c) })
+        .collect()
+}
+
+/// Minimum-cost assignment of every row to a distinct column (`rows <= cols`), O(rows² · cols).
+fn hungarian(rows: usize, cols: usize, cost: impl Fn(usize, usize) -> i128) -> Vec<(usize, usize)> {
+    const INF: i128 = i128::MAX / 4;
+    // 1-based potentials and matching, column 0 is the virtual start (the classic formulation).
+    let mut u = vec![0i128; rows + 1];
+    let mut v = vec![0i128; cols + 1];
+    let mut p = vec![0usize; cols + 1];
+    let mut way = vec![0usize; cols + 1];
+    for i in 1..=rows {
+        p[0] = i;
+        let mut j0 = 0;
+        let mut minv = vec![INF; cols + 1];
+        let mut used = vec![false; cols + 1];
+        loop {
+            used[j0] = true;
+            let i0 = p[j0];
+            let mut delta = INF;
+            let mut j1 = 0;
+            for j in 1..=cols {
+                if !used[j] {
+                    let cur = cost(i0 - 1, j - 1) - u[i0] - v[j];
+                    if cur < minv[j] {
+                        minv[j] = cur;
+                        way[j] = j0;
+                    }
+                    if minv[j] < delta {
+                        delta = minv[j];
+                        j1 = j;
+                    }
+                }
+            }
+            for j in 0..=cols {
+                if used[j] {
+                    u[p[j]] += delta;
+                    v[j] -= delta;
+                } else {
+                    minv[j] -= delta;
+                }
+            }
+            j0 = j1;
+            if p[j0] == 0 {
+                break;
+            }
+        }
+        loop {
+            let j1 = way[j0];
+            p[j0] = p[j1];
+            j0 = j1;
+            if j0 == 0 {
+                break;
+            }
+        }
+    }
+    (1..=cols)
+        .filter(|&j| p[j] != 0)
+        .map(|j| (p[j] - 1, j - 1))
+        .collect()
+}
+
+/// Maximum matching on s = 1 edges inside one group (Kuhn's augmenting paths).
+fn full_matching_in_group(group: &Group) -> usize {
+    let mut owner: Vec<Option<usize>> = vec![None; group.a.len()];
+    let mut size = 0;
+    for i in 0..group.e.len() {
+        let mut seen = vec![false; group.a.len()];
+        if augment(i, &|i, j| group.score(i, j).full, &mut owner, &mut seen) {
+            size += 1;
+        }
+    }
+    size
+}
+
+/// Tries to match left vertex `i`, re-routing earlier matches (`owner[j]` = left vertex of `j`).
+pub(crate) fn augment(
+    i: usize,
+    edge: &dyn Fn(usize, usize) -> bool,
+    owner: &mut [Option<usize>],
+    seen: &mut [bool],
+) -> bool {
+    for j in 0..owner.len() {
+        if seen[j] || !edge(i, j) {
+            continue;
+        }
+        seen[j] = true;
+        if owner[j].is_none_or(|k| augment(k, edge, owner, seen)) {
+            owner[j] = Some(i);
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn exp(name: &str, args: Option<Value>) -> ExpectedCall {
+        ExpectedCall {
+            name: name.to_string(),
+            args: args.map(|a| a.try_into().unwrap()),
+        }
+    }
+
+    fn pairs_of(e: &[ExpectedCall], a: &[ToolCall], mode: ArgsMode) -> Vec<(usize, usize)> {
+        let refs: Vec<&ExpectedCall> = e.iter().collect();
+        align(&refs, a, mode)
+            .pairs
+            .iter()
+            .map(|p| (p.e, p.a))
+            .collect()
+    }
+
+    #[test]
+    fn identical_duplicates_pair_on_the_diagonal() {
+        let e = [
+            exp("f", Some(json!({"x": 1}))),
+            exp("f", Some(json!({"x": 1}))),
+        ];
+        let a = [
+            ToolCall::ok("f", json!({"x": 1})),
+            ToolCall::ok("f", json!({"x": 1})),
+        ];
+        assert_eq!(pairs_of(&e, &a, ArgsMode::Subset), [(0, 0), (1, 1)]);
+    }
+
+    #[test]
+    fn optimal_beats_greedy() {
+        // Greedy (each expected call takes its best free actual call, first on ties) gives e0
+        // a0 (s = 1) and leaves e1 with a1 (s = 0.5): Σ = 1.5. The optimum crosses: Σ = 2.
+        let e = [
+            exp("f", Some(json!({"a": 1}))),
+            exp("f", Some(json!({"a": 1, "b": 2}))),
+        ];
+        let a = [
+            ToolCall::ok("f", json!({"a": 1, "b": 2})),
+            ToolCall::ok("f", json!({"a": 1, "b": 3})),
+        ];
+        assert_eq!(pairs_of(&e, &a, ArgsMode::Subset), [(0, 1), (1, 0)]);
+        // In exact mode, extra keys matter: the diagonal (0.5 + 0.5) loses to the cross (1 + 1).
+        let e = [
+            exp("f", Some(json!({"a": 1, "b": 2}))),
+            exp("f", Some(json!({"a": 1}))),
+        ];
+        let a = [
+            ToolCall::ok("f", json!({"a": 1})),
+            ToolCall::ok("f", json!({"a": 1, "b": 2})),
+        ];
+        assert_eq!(pairs_of(&e, &a, ArgsMode::Exact), [(0, 1), (1, 0)]);
+    }
+
+    #[test]
+    fn ties_pair_kth_with_kth() {
+        let e = [exp("f", None), exp("f", None), exp("f", None)];
+        let a: Vec<_> = (0..3).map(|i| ToolCall::ok("f", json!({"i": i}))).collect();
+        assert_eq!(pairs_of(&e, &a, ArgsMode::Subset), [(0, 0), (1, 1), (2, 2)]);
+        // Unequal sizes: the k-th still goes with the k-th, the rest stays unpaired.
+        assert_eq!(pairs_of(&e[..2], &a, ArgsMode::Subset), [(0, 0), (1, 1)]);
+        assert_eq!(pairs_of(&e, &a[..1], ArgsMode::Subset), [(0, 0)]);
+        // Equal partial scores everywhere: still the diagonal, not the first maximum found.
+        let e = [
+            exp("f", Some(json!({"a": 1, "b": 1}))),
+            exp("f", Some(json!({"a": 1, "b": 1}))),
+        ];
+        let a = [
+            ToolCall::ok("f", json!({"a": 1})),
+            ToolCall::ok("f", json!({"a": 1})),
+        ];
+        assert_eq!(pairs_of(&e, &a, ArgsMode::Subset), [(0, 0), (1, 1)]);
+    }
+
+    #[test]
+    fn pairs_as_many_as_possible_even_at_zero_score() {
+        let e = [exp("f", Some(json!({"x": 1}))), exp("g", None)];
+        let a = [
+            ToolCall::ok("h", json!({})),
+            ToolCall::ok("f", json!({"x": 2})),
+        ];
+        let refs: Vec<&ExpectedCall> = e.iter().collect();
+        let al = align(&refs, &a, ArgsMode::Subset);
+        assert_eq!(al.pairs.len(), 1);
+        assert_eq!((al.pairs[0].e, al.pairs[0].a), (0, 1));
+        assert_eq!(al.pairs[0].score.value, 0.0);
+        assert!(!al.full(0, 1) && !al.full(1, 0));
+    }
+
+    #[test]
+    fn hungarian_matches_brute_force_on_small_matrices() {
+        // Pseudo-random matrices; compare the optimum weight against all permutations.
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as i128 % 10
+        };
+        for (rows, cols) in [(2, 2), (2, 3), (3, 3), (3, 4), (4, 4)] {
+            let m: Vec<i128> = (0..rows * cols).map(|_| next()).collect();
+            let got: i128 = hungarian(rows, cols, |r, c| m[r * cols + c])
+                .iter()
+                .map(|&(r, c)| m[r * cols + c])
+                .sum();
+            assert_eq!(got, brute(rows, cols, &m, 0, &mut vec![false; cols]));
+        }
+    }
+
+    fn brute(rows: usize, cols: usize, m: &[i128], r: usize, used: &mut Vec<bool>) -> i128 {
+        if r == rows {
+            return 0;
+        }
+        let mut best = i128::MAX;
+        for c in 0..cols {
+            if !used[c] {
+                used[c] = true;
+                best = best.min(m[r * cols + c] + brute(rows, cols, m, r + 1, used));
+                used[c] = false;
+            }
+        }
+        best
+    }
+}

@@ -1,0 +1,238 @@
+//! The line format of `evalgate score` (DESIGN §4, last paragraph): one JSON pair in, one JSON
+//! score out.
+//!
+//! Input `{"id", "expected": <trajectory expectation as in a case>, "actual": [{"name",
+//! "arguments", "status"?}]}`; output `{"id", "metrics", "checks", "explanation"}` with exactly
+//! the keys of the spec. Owns the strict parsing of a line (errors name the field) and nothing
+//! else: reading files, writing stdout and exit codes belong to `cli`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::model::{
+    CallStatus, ExpectItem, ToolCall, TrajectoryChecks, TrajectoryExpect, TrajectoryMetrics,
+};
+
+use super::trajectory::score_trajectory;
+
+const FIELDS: &str = "`id`, `expected`, `actual`";
+
+/// One actual call as written in a pair line.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActualCall {
+    name: String,
+    #[serde(default)]
+    arguments: Value,
+    #[serde(default)]
+    status: CallStatus,
+    /// Accepted (logs carry it) and ignored.
+    #[serde(default)]
+    #[expect(dead_code, reason = "accepted for log compatibility, not scored")]
+    result: Option<Value>,
+}
+
+/// The output line; field order is the documented key order.
+#[derive(Serialize)]
+struct PairScore<'a> {
+    id: &'a Value,
+    metrics: &'a TrajectoryMetrics,
+    checks: &'a TrajectoryChecks,
+    explanation: &'a str,
+}
+
+/// Scores one input line and returns the output line (without a trailing newline). The error
+/// names the problem and the field (`` `expected`: unknown field `cals`, expected one of … ``).
+pub fn score_pair_line(line: &str) -> Result<String, String> {
+    let value: Value = serde_json::from_str(line).map_err(|e| format!("line is not JSON: {e}"))?;
+    let Value::Object(mut obj) = value else {
+        return Err(format!(
+            "a line must be a JSON object with {FIELDS}, got `{}`",
+            kind(&value)
+        ));
+    };
+    if let Some(key) = obj
+        .keys()
+        .find(|k| !["id", "expected", "actual"].contains(&k.as_str()))
+    {
+        return Err(format!("unknown field `{key}`, expected one of {FIELDS}"));
+    }
+    let id = take(&mut obj, "id")?;
+    let expected = take(&mut obj, "expected")?;
+    let expect = parse_expected(&expected)?;
+    let actual = parse_actual(take(&mut obj, "actual")?)?;
+    let score = score_trajectory(&expect, &actual);
+    let out = PairScore {
+        id: &id,
+        metrics: &score.metrics,
+        checks: &score.checks,
+        explanation: &score.explanation,
+    };
+    serde_json::to_string(&out).map_err(|e| format!("cannot write the score: {e}"))
+}
+
+fn take(obj: &mut Map<String, Value>, key: &str) -> Result<Value, String> {
+    obj.remove(key)
+        .ok_or_else(|| format!("missing field `{key}` (a line has {FIELDS})"))
+}
+
+fn parse_expected(expected: &Value) -> Result<TrajectoryExpect, String> {
+    serde_json::from_value::<TrajectoryExpect>(expected.clone()).map_err(|e| {
+        // Point at the offending item of `calls` when there is one.
+        let items = expected.get("calls").and_then(Value::as_array);
+        let bad = items
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .find_map(|(i, item)| {
+                serde_json::from_value::<ExpectItem>(item.clone())
+                    .err()
+                    .map(|e| format!("`expected.calls[{i}]`: {e}"))
+            });
+        bad.unwrap_or_else(|| format!("`expected`: {e}"))
+    })
+}
+
+fn parse_actual(actual: Value) -> Result<Vec<ToolCall>, String> {
+    let Value::Array(items) = actual else {
+        return Err(format!(
+            "`actual` must be a list of calls `{{\"name\", \"arguments\", \"status\"}}`, got `{}`",
+            kind(&actual)
+        ));
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let call: ActualCall =
+                serde_json::from_value(item).map_err(|e| format!("`actual[{i}]`: {e}"))?;
+            // Provider logs often carry arguments as a JSON string; the edge parses them once.
+            let arguments = match call.arguments {
+                Value::String(s) => serde_json::from_str(&s).map_err(|e| {
+                    format!("`actual[{i}].arguments`: a string must hold JSON arguments: {e}")
+                })?,
+                other => other,
+            };
+            Ok(ToolCall {
+                name: call.name,
+                arguments,
+                status: call.status,
+                result: None,
+            })
+        })
+        .collect()
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(v: Value) -> Value {
+        serde_json::from_str(&score_pair_line(&v.to_string()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn output_has_exactly_the_spec_keys_in_order() {
+        let line =
+            json!({"id": 7, "expected": {"calls": [{"name": "f"}]}, "actual": [{"name": "f"}]});
+        let out = score_pair_line(&line.to_string()).unwrap();
+        assert!(out.starts_with(r#"{"id":7,"metrics":{"tool_recall":1.0,"tool_precision":1.0,"tool_f1":1.0,"arg_accuracy":1.0,"strict_recall":1.0,"ordering":1.0,"efficiency":1.0,"redundant_calls":0},"checks":{"exact":true,"in_order":true,"any_order":true,"superset":true,"subset":true,"unordered":true},"explanation":"#), "{out}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), 4);
+    }
+
+    #[test]
+    fn id_is_echoed_as_given() {
+        for id in [
+            json!("a-1"),
+            json!(3),
+            json!(null),
+            json!({"run": 1, "case": "x"}),
+        ] {
+            let out = run(json!({"id": id, "expected": {}, "actual": []}));
+            assert_eq!(out["id"], id);
+        }
+    }
+
+    #[test]
+    fn swapped_calls_score_like_the_spec() {
+        let out = run(json!({
+            "id": "swapped",
+            "expected": {"calls": [{"name": "search", "args": {"q": "a"}}, {"name": "book"}]},
+            "actual": [{"name": "book", "arguments": "{}"}, {"name": "search", "arguments": {"q": "a"}, "status": "ok"}]
+        }));
+        assert_eq!(out["metrics"]["ordering"], 0.5);
+        assert_eq!(out["metrics"]["tool_f1"], 1.0);
+        assert_eq!(out["checks"]["in_order"], false);
+        assert_eq!(out["checks"]["unordered"], true);
+        assert!(
+            out["explanation"]
+                .as_str()
+                .unwrap()
+                .contains("out of order")
+        );
+    }
+
+    #[test]
+    fn errors_name_the_problem() {
+        let err = |s: &str| score_pair_line(s).unwrap_err();
+        assert!(
+            err("{nope").starts_with("line is not JSON: "),
+            "{}",
+            err("{nope")
+        );
+        assert_eq!(
+            err("[1]"),
+            "a line must be a JSON object with `id`, `expected`, `actual`, got `a list`"
+        );
+        let e = err(r#"{"id":1,"expected":{"cals":[]},"actual":[]}"#);
+        assert!(
+            e.starts_with("`expected`: unknown field `cals`, expected one of `match`, `calls`"),
+            "{e}"
+        );
+        let e = err(r#"{"id":1,"expected":{},"actual":[],"extra":1}"#);
+        assert_eq!(
+            e,
+            "unknown field `extra`, expected one of `id`, `expected`, `actual`"
+        );
+        let e = err(r#"{"id":1,"expected":{}}"#);
+        assert!(e.starts_with("missing field `actual`"), "{e}");
+        let e = err(r#"{"id":1,"expected":{},"actual":[{"name":"f"},{"nam":"g"}]}"#);
+        assert!(e.starts_with("`actual[1]`: unknown field `nam`"), "{e}");
+        let e = err(
+            r#"{"id":1,"expected":{"calls":[{"name":"f"},{"name":"g","args":{"x":{"regex":"("}}}]},"actual":[]}"#,
+        );
+        assert!(
+            e.starts_with("`expected.calls[1]`: in `x`: invalid regex `(`"),
+            "{e}"
+        );
+        let e = err(r#"{"id":1,"expected":{"match":"fuzzy"},"actual":[]}"#);
+        assert!(
+            e.starts_with("`expected`: unknown variant `fuzzy`, expected one of `exact`"),
+            "{e}"
+        );
+        let e = err(r#"{"id":1,"expected":{},"actual":[{"name":"f","status":"failed"}]}"#);
+        assert!(
+            e.starts_with("`actual[0]`: unknown variant `failed`, expected `ok` or `error`"),
+            "{e}"
+        );
+        let e = err(r#"{"id":1,"expected":{},"actual":[{"name":"f","arguments":"{x"}]}"#);
+        assert!(
+            e.starts_with("`actual[0].arguments`: a string must hold JSON arguments"),
+            "{e}"
+        );
+    }
+}

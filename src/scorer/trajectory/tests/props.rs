@@ -1,0 +1,135 @@
+//! Invariants: every metric in [0, 1]; the pairing-based numbers do not depend on the order of
+//! the actual calls.
+
+use super::*;
+use proptest::prelude::*;
+use proptest::sample::select;
+
+fn arg_value() -> impl Strategy<Value = Value> {
+    select(vec![
+        json!(1),
+        json!(2),
+        json!(1.0),
+        json!("s"),
+        json!({"any": true}),
+        json!({"any": false}),
+        json!({"one_of": [1, 2]}),
+        json!({"approx": 1.5, "tol": 0.5}),
+    ])
+}
+
+fn expected_call() -> impl Strategy<Value = Value> {
+    let args = proptest::option::of(proptest::collection::btree_map(
+        select(vec!["x", "y"]),
+        arg_value(),
+        0..3,
+    ));
+    (select(vec!["a", "b", "c"]), args).prop_map(|(name, args)| match args {
+        Some(a) => json!({"name": name, "args": a}),
+        None => json!({"name": name}),
+    })
+}
+
+fn item() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        3 => expected_call(),
+        1 => proptest::collection::vec(expected_call(), 1..3).prop_map(|b| json!({"any_order": b})),
+    ]
+}
+
+fn actual_call() -> impl Strategy<Value = Value> {
+    let value = select(vec![json!(1), json!(2), json!(1.0), json!("s")]);
+    let args = proptest::collection::btree_map(select(vec!["x", "y", "z"]), value, 0..3);
+    (select(vec!["a", "b", "c", "d"]), args, any::<bool>())
+        .prop_map(|(name, args, ok)| json!({"name": name, "arguments": args, "status": if ok {"ok"} else {"error"}}))
+}
+
+fn case() -> impl Strategy<Value = (Value, Vec<Value>, Vec<Value>)> {
+    let expect = (
+        proptest::collection::vec(item(), 0..5),
+        select(vec!["subset", "exact", "ignore"]),
+        proptest::option::of(0u32..6),
+    )
+        .prop_map(|(calls, mode, max)| match max {
+            Some(m) => json!({"calls": calls, "args_mode": mode, "max_calls": m}),
+            None => json!({"calls": calls, "args_mode": mode}),
+        });
+    (expect, proptest::collection::vec(actual_call(), 0..7))
+        .prop_flat_map(|(e, a)| (Just(e), Just(a.clone()), Just(a).prop_shuffle()))
+}
+
+proptest! {
+    #[test]
+    fn metrics_stay_in_range_and_ignore_call_order((e, a, shuffled) in case()) {
+        let s = run(e.clone(), Value::from(a.clone()));
+        let m = s.metrics;
+        for v in [m.tool_recall, m.tool_precision, m.tool_f1, m.arg_accuracy, m.strict_recall, m.ordering, m.efficiency] {
+            prop_assert!((0.0..=1.0).contains(&v), "{m:?}");
+        }
+        prop_assert!(m.redundant_calls as usize <= a.len());
+        let t = run(e, Value::from(shuffled));
+        prop_assert_eq!(m.tool_recall, t.metrics.tool_recall);
+        prop_assert_eq!(m.tool_precision, t.metrics.tool_precision);
+        prop_assert_eq!(m.tool_f1, t.metrics.tool_f1);
+        prop_assert!((m.arg_accuracy - t.metrics.arg_accuracy).abs() < 1e-5);
+        prop_assert_eq!(s.checks.superset, t.checks.superset);
+        prop_assert_eq!(s.checks.subset, t.checks.subset);
+        prop_assert_eq!(s.checks.unordered, t.checks.unordered);
+        // Every call shows up once in the alignment.
+        prop_assert_eq!(s.alignment.iter().filter(|r| r.actual.is_some()).count(), a.len());
+        // The strongest checks imply the weaker ones.
+        prop_assert!(!s.checks.exact || (s.checks.in_order && s.checks.unordered));
+        prop_assert!(!s.checks.in_order || s.checks.superset);
+    }
+}
+
+/// The best Σ s over one-to-one pairings of `rows` with `cols` that pair min(|rows|, |cols|).
+fn brute(
+    s: &dyn Fn(usize, usize) -> f64,
+    rows: &[usize],
+    cols: &[usize],
+    used: &mut Vec<bool>,
+) -> f64 {
+    let Some((&r, rest)) = rows.split_first() else {
+        return 0.0;
+    };
+    let free = used.iter().filter(|u| !**u).count();
+    // More rows than free columns: this row may stay unpaired.
+    let mut best = if rest.len() >= free {
+        brute(s, rest, cols, used)
+    } else {
+        f64::MIN
+    };
+    for (k, &c) in cols.iter().enumerate() {
+        if !used[k] {
+            used[k] = true;
+            best = best.max(s(r, c) + brute(s, rest, cols, used));
+            used[k] = false;
+        }
+    }
+    best
+}
+
+proptest! {
+    #[test]
+    fn pairing_is_optimal((e, a, _) in case()) {
+        let expect = expect(e);
+        let actual = calls(Value::from(a));
+        let score = score_trajectory(&expect, &actual);
+        let flat = expect.flat_calls();
+        let s = |i: usize, j: usize| {
+            crate::scorer::args::score_args(flat[i].1.args.as_ref(), expect.args_mode, &actual[j].arguments).value
+        };
+        let mut best = 0.0;
+        let mut names: Vec<&str> = flat.iter().map(|(_, c)| c.name.as_str()).collect();
+        names.sort();
+        names.dedup();
+        for name in names {
+            let rows: Vec<usize> = (0..flat.len()).filter(|&i| flat[i].1.name == name).collect();
+            let cols: Vec<usize> = (0..actual.len()).filter(|&j| actual[j].name == name).collect();
+            best += brute(&s, &rows, &cols, &mut vec![false; cols.len()]);
+        }
+        let got: f64 = score.alignment.iter().filter_map(|r| r.arg_score).sum();
+        prop_assert!((got - best).abs() < 1e-5, "pairing Σ s = {got}, optimum {best}");
+    }
+}
