@@ -9,6 +9,7 @@ pub mod args;
 pub mod case;
 pub mod metric;
 pub mod plan;
+mod response;
 pub mod result;
 pub mod score;
 pub mod trajectory;
@@ -17,7 +18,7 @@ pub mod verdict;
 pub use args::{ArgExpect, ArgMatcher, ArgsSpec};
 pub use case::{
     ArgsMode, Case, Expect, ExpectItem, ExpectedCall, Input, Lineage, MatchMode, Message,
-    Review, ResponseCheck, Role, SimilaritySpec, SourceLoc, TrajectoryExpect,
+    ResponseCheck, Review, Role, SimilaritySpec, SourceLoc, TrajectoryExpect,
 };
 pub use metric::MetricName;
 pub use plan::{
