@@ -23,7 +23,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(path: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub fn new(
+        path: impl Into<PathBuf>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             path: path.into(),
             line,
@@ -43,7 +48,13 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "error: {}", self.message)?;
         if self.line > 0 {
-            write!(f, "\n  --> {}:{}:{}", self.path.display(), self.line, self.column)?;
+            write!(
+                f,
+                "\n  --> {}:{}:{}",
+                self.path.display(),
+                self.line,
+                self.column
+            )?;
         }
         if let Some(help) = &self.help {
             write!(f, "\n  = help: {help}")?;
@@ -61,7 +72,10 @@ pub struct ConfigError {
 impl ConfigError {
     /// Wraps problems found together, sorted so the output is stable and reads top-down.
     pub fn many(mut diagnostics: Vec<Diagnostic>) -> Self {
-        assert!(!diagnostics.is_empty(), "a ConfigError needs at least one diagnostic");
+        assert!(
+            !diagnostics.is_empty(),
+            "a ConfigError needs at least one diagnostic"
+        );
         diagnostics.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
         diagnostics.dedup();
         ConfigError { diagnostics }
@@ -70,7 +84,13 @@ impl ConfigError {
     /// A file that could not be read (`display` is the path as the user would type it).
     pub fn io(display: &Path, err: &std::io::Error) -> Self {
         let reason = lowercase_first(&err.to_string());
-        Diagnostic::new(display, 0, 0, format!("cannot read `{}`: {reason}", display.display())).into()
+        Diagnostic::new(
+            display,
+            0,
+            0,
+            format!("cannot read `{}`: {reason}", display.display()),
+        )
+        .into()
     }
 
     /// The first problem's file.
@@ -91,7 +111,9 @@ impl ConfigError {
 
 impl From<Diagnostic> for ConfigError {
     fn from(d: Diagnostic) -> Self {
-        ConfigError { diagnostics: vec![d] }
+        ConfigError {
+            diagnostics: vec![d],
+        }
     }
 }
 
@@ -109,7 +131,8 @@ impl fmt::Display for ConfigError {
 
 /// `p` as a user in `root` would type it: relative to `root` when it lies inside it.
 pub fn display_path(root: &Path, p: &Path) -> PathBuf {
-    p.strip_prefix(root).map_or_else(|_| p.to_path_buf(), Path::to_path_buf)
+    p.strip_prefix(root)
+        .map_or_else(|_| p.to_path_buf(), Path::to_path_buf)
 }
 
 pub(crate) fn lowercase_first(s: &str) -> String {
@@ -151,22 +174,37 @@ mod tests {
              error: between\n  --> evals/b/v1.yaml:1:7\n\n\
              error: second\n  --> evals/b/v1.yaml:3:5"
         );
-        assert_eq!((err.path(), err.line(), err.column()), (Path::new("evalgate.yaml"), 9, 1));
+        assert_eq!(
+            (err.path(), err.line(), err.column()),
+            (Path::new("evalgate.yaml"), 9, 1)
+        );
     }
 
     #[test]
     fn io_errors_name_the_file_and_have_no_position() {
         let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
         let err = ConfigError::io(Path::new("evalgate.yaml"), &io);
-        assert_eq!(err.to_string(), "error: cannot read `evalgate.yaml`: no such file");
+        assert_eq!(
+            err.to_string(),
+            "error: cannot read `evalgate.yaml`: no such file"
+        );
         assert_eq!(err.line(), 0);
     }
 
     #[test]
     fn display_paths_are_relative_to_the_root() {
         let root = Path::new("/repo/ci");
-        assert_eq!(display_path(root, Path::new("/repo/ci/evals/a/v1.yaml")), Path::new("evals/a/v1.yaml"));
-        assert_eq!(display_path(root, Path::new("/elsewhere/x.yaml")), Path::new("/elsewhere/x.yaml"));
-        assert_eq!(display_path(Path::new(""), Path::new("evals/a/v1.yaml")), Path::new("evals/a/v1.yaml"));
+        assert_eq!(
+            display_path(root, Path::new("/repo/ci/evals/a/v1.yaml")),
+            Path::new("evals/a/v1.yaml")
+        );
+        assert_eq!(
+            display_path(root, Path::new("/elsewhere/x.yaml")),
+            Path::new("/elsewhere/x.yaml")
+        );
+        assert_eq!(
+            display_path(Path::new(""), Path::new("evals/a/v1.yaml")),
+            Path::new("evals/a/v1.yaml")
+        );
     }
 }

@@ -32,8 +32,9 @@ pub(crate) fn to_json(text: &str) -> Result<serde_json::Value, String> {
     serde_yaml::from_str(text).map_err(|e| e.to_string())
 }
 
-static MARK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r" at (?:line (\d+) column (\d+)|position \d+)").expect("valid regex"));
+static MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r" at (?:line (\d+) column (\d+)|position \d+)").expect("valid regex")
+});
 static QUOTED_STRING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(string|char) "((?:[^"\\]|\\.)*)""#).expect("valid regex"));
 static RUST_TYPE: LazyLock<Regex> = LazyLock::new(|| {
@@ -66,7 +67,9 @@ fn diagnose(raw: &str, pos: Pos, text: &str, display: &Path) -> Diagnostic {
     {
         pos = *context;
     }
-    if let Some(dup) = message.strip_prefix("duplicate field `").and_then(|m| m.strip_suffix('`'))
+    if let Some(dup) = message
+        .strip_prefix("duplicate field `")
+        .and_then(|m| m.strip_suffix('`'))
         && let Some(second) = outline.node(&path).and_then(|n| n.entries(dup).nth(1))
     {
         pos = second.key_pos;
@@ -123,7 +126,8 @@ fn readable(msg: &str) -> String {
         };
         format!("expected {word}")
     });
-    msg.replace("unit value", "empty value").replace("`: error: ", "`: ")
+    msg.replace("unit value", "empty value")
+        .replace("`: error: ", "`: ")
 }
 
 fn render_path(path: &[Seg]) -> String {
@@ -170,7 +174,11 @@ fn offending_call_item(outline: &Outline, path: &[Seg], message: &str) -> Option
             false
         }
     };
-    items.iter().enumerate().find(|(_, n)| bad(n)).map(|(i, n)| (i, n.pos))
+    items
+        .iter()
+        .enumerate()
+        .find(|(_, n)| bad(n))
+        .map(|(i, n)| (i, n.pos))
 }
 
 /// `ArgsSpec` errors read "in `a`: in `b`: invalid regex …" and are reported at the call; turn
@@ -182,7 +190,9 @@ fn args_error_path(outline: &Outline, path: &[Seg], message: &str) -> (Vec<Seg>,
         || message.starts_with("`tol` ")
         || message.starts_with('`') && message.contains(" takes ");
     let at_call = matches!(path.last(), Some(Seg::Index(_)))
-        && outline.node(path).is_some_and(|n| n.entries("args").next().is_some());
+        && outline
+            .node(path)
+            .is_some_and(|n| n.entries("args").next().is_some());
     if !names_args || !at_call {
         return (full, message.to_string());
     }
@@ -196,7 +206,9 @@ fn args_error_path(outline: &Outline, path: &[Seg], message: &str) -> (Vec<Seg>,
     }
     // Point at the matcher's value (`regex: "("`), not the `{` of its mapping.
     for form in ["regex", "any", "one_of", "approx", "tol"] {
-        if rest.starts_with(&format!("`{form}` ")) || (form == "regex" && rest.starts_with("invalid regex")) {
+        if rest.starts_with(&format!("`{form}` "))
+            || (form == "regex" && rest.starts_with("invalid regex"))
+        {
             let mut with_form = full.clone();
             with_form.push(key(form));
             if outline.node(&with_form).is_some() {
@@ -235,24 +247,34 @@ mod tests {
     use crate::model::{Case, ConfigFile};
 
     fn err<T: DeserializeOwned + std::fmt::Debug>(text: &str) -> String {
-        parse::<T>(text, Path::new("f.yaml")).unwrap_err().to_string()
+        parse::<T>(text, Path::new("f.yaml"))
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
     fn type_errors_read_as_words_with_backticked_values() {
-        let e = err::<ConfigFile>("version: 1\nagent:\n  url: http://x\n  timeout_ms: soon\nsuites: []\n");
+        let e = err::<ConfigFile>(
+            "version: 1\nagent:\n  url: http://x\n  timeout_ms: soon\nsuites: []\n",
+        );
         assert_eq!(
             e,
             "error: agent.timeout_ms: invalid type: string `soon`, expected a non-negative integer\n  --> f.yaml:4:15"
         );
         let e = err::<ConfigFile>("version: 1\nagent: 3\nsuites: []\n");
-        assert!(e.starts_with("error: agent: invalid type: integer `3`, expected a mapping\n"), "{e}");
+        assert!(
+            e.starts_with("error: agent: invalid type: integer `3`, expected a mapping\n"),
+            "{e}"
+        );
     }
 
     #[test]
     fn case_index_prefix_is_dropped_and_positions_kept() {
         let e = err::<Vec<Case>>("- id: a\n  input: hi\n  expct: {}\n");
-        assert!(e.starts_with("error: unknown field `expct`, expected one of `id`,"), "{e}");
+        assert!(
+            e.starts_with("error: unknown field `expct`, expected one of `id`,"),
+            "{e}"
+        );
         assert!(e.ends_with("--> f.yaml:3:3"), "{e}");
     }
 
@@ -262,7 +284,10 @@ mod tests {
         assert_eq!(e, "error: duplicate field `version`\n  --> f.yaml:4:1");
         let calls = "- id: a\n  input: hi\n  expect:\n    trajectory:\n      calls:\n        - name: x\n        - name: y\n          any_order: [{name: z}]\n";
         let e = err::<Vec<Case>>(calls);
-        assert!(e.starts_with("error: expect.trajectory.calls[1]: an item of `calls` is either"), "{e}");
+        assert!(
+            e.starts_with("error: expect.trajectory.calls[1]: an item of `calls` is either"),
+            "{e}"
+        );
         assert!(e.ends_with("--> f.yaml:7:11"), "{e}");
         let args = "- id: a\n  input: hi\n  expect:\n    trajectory:\n      calls:\n        - name: x\n          args:\n            reason: {regex: \"(\"}\n";
         let e = err::<Vec<Case>>(args);
@@ -276,9 +301,15 @@ mod tests {
     fn syntax_errors_point_where_the_problem_starts() {
         let e = err::<ConfigFile>("version: 1\nagent:\n  url: \"http://x\nsuites: []\n");
         assert!(e.contains("--> f.yaml:3:8"), "{e}");
-        assert!(e.contains("= help: the quote opened here is never closed"), "{e}");
+        assert!(
+            e.contains("= help: the quote opened here is never closed"),
+            "{e}"
+        );
         let e = err::<ConfigFile>("version: 1\nagent:\n\turl: http://x\nsuites: []\n");
-        assert!(e.contains("--> f.yaml:3:1\n  = help: indent with spaces"), "{e}");
+        assert!(
+            e.contains("--> f.yaml:3:1\n  = help: indent with spaces"),
+            "{e}"
+        );
         assert!(!e.contains("at line"), "{e}");
     }
 }

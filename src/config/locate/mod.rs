@@ -8,6 +8,10 @@
 //! deepest ancestor found, never to an error: this module must not reject any input (serde_yaml
 //! is the parser of record).
 
+mod flow;
+
+use flow::inline;
+
 /// A 1-based line and column (in characters), as serde_yaml reports them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Pos {
@@ -76,7 +80,9 @@ pub(crate) struct Entry {
 impl Node {
     fn child(&self, seg: &Seg) -> Option<&Node> {
         match (&self.kind, seg) {
-            (Kind::Map(entries), Seg::Key(k)) => entries.iter().find(|e| &e.key == k).map(|e| &e.value),
+            (Kind::Map(entries), Seg::Key(k)) => {
+                entries.iter().find(|e| &e.key == k).map(|e| &e.value)
+            }
             (Kind::Seq(items), Seg::Index(i)) => items.get(*i),
             _ => None,
         }
@@ -326,7 +332,9 @@ impl Parser {
                         self.node(deeper)
                     }
                     // YAML allows a sequence under a key at the key's own indent.
-                    Some(next) if next.indent == indent && is_seq_item(&next.text) => self.seq(indent),
+                    Some(next) if next.indent == indent && is_seq_item(&next.text) => {
+                        self.seq(indent)
+                    }
                     _ => Node {
                         pos: value_pos,
                         kind: Kind::Scalar(String::new()),
@@ -413,235 +421,5 @@ fn quoted_end(text: &str, q: char) -> Option<usize> {
     None
 }
 
-/// Indexes a value written on one line: a flow collection or a scalar. `col0` is the 0-based
-/// column of `text`'s first character.
-fn inline(text: &str, line: usize, col0: usize) -> Node {
-    let mut f = Flow {
-        chars: text.chars().collect(),
-        i: 0,
-        line,
-        col0,
-    };
-    f.value(false)
-}
-
-struct Flow {
-    chars: Vec<char>,
-    i: usize,
-    line: usize,
-    col0: usize,
-}
-
-impl Flow {
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.i).copied()
-    }
-
-    fn pos(&self) -> Pos {
-        Pos {
-            line: self.line,
-            column: self.col0 + self.i + 1,
-        }
-    }
-
-    fn skip_ws(&mut self) {
-        while self.peek().is_some_and(char::is_whitespace) {
-            self.i += 1;
-        }
-    }
-
-    fn value(&mut self, in_flow: bool) -> Node {
-        self.skip_ws();
-        let pos = self.pos();
-        let kind = match self.peek() {
-            Some('{') => self.map(),
-            Some('[') => self.seq(),
-            Some(q @ ('"' | '\'')) => Kind::Scalar(self.quoted(q)),
-            _ => Kind::Scalar(self.plain(in_flow, false)),
-        };
-        Node { pos, kind }
-    }
-
-    fn quoted(&mut self, q: char) -> String {
-        self.i += 1;
-        let start = self.i;
-        let mut escaped = false;
-        while let Some(c) = self.peek() {
-            self.i += 1;
-            match c {
-                _ if escaped => escaped = false,
-                '\\' if q == '"' => escaped = true,
-                _ if c == q => return self.chars[start..self.i - 1].iter().collect(),
-                _ => {}
-            }
-        }
-        self.chars[start..].iter().collect()
-    }
-
-    /// A plain scalar: in flow context it ends at `,` `]` `}` (and, for a key, at `: `).
-    fn plain(&mut self, in_flow: bool, is_key: bool) -> String {
-        let start = self.i;
-        while let Some(c) = self.peek() {
-            let next = self.chars.get(self.i + 1).copied();
-            let key_end = c == ':' && next.is_none_or(|n| n.is_whitespace() || ",]}".contains(n));
-            if in_flow && (",]}".contains(c) || (is_key && key_end)) {
-                break;
-            }
-            self.i += 1;
-        }
-        self.chars[start..self.i].iter().collect::<String>().trim().to_string()
-    }
-
-    fn map(&mut self) -> Kind {
-        self.i += 1;
-        let mut entries = Vec::new();
-        loop {
-            self.skip_ws();
-            match self.peek() {
-                None => break,
-                Some('}') => {
-                    self.i += 1;
-                    break;
-                }
-                Some(',') => {
-                    self.i += 1;
-                    continue;
-                }
-                _ => {}
-            }
-            let key_pos = self.pos();
-            let key = match self.peek() {
-                Some(q @ ('"' | '\'')) => self.quoted(q),
-                _ => self.plain(true, true),
-            };
-            self.skip_ws();
-            let value = if self.peek() == Some(':') {
-                self.i += 1;
-                self.value(true)
-            } else {
-                Node {
-                    pos: self.pos(),
-                    kind: Kind::Scalar(String::new()),
-                }
-            };
-            entries.push(Entry {
-                key,
-                key_pos,
-                value,
-            });
-        }
-        Kind::Map(entries)
-    }
-
-    fn seq(&mut self) -> Kind {
-        self.i += 1;
-        let mut items = Vec::new();
-        loop {
-            self.skip_ws();
-            match self.peek() {
-                None => break,
-                Some(']') => {
-                    self.i += 1;
-                    break;
-                }
-                Some(',') => {
-                    self.i += 1;
-                    continue;
-                }
-                _ => items.push(self.value(true)),
-            }
-        }
-        Kind::Seq(items)
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const DOC: &str = r#"version: 1   # the format
-agent:
-  url: "http://127.0.0.1:{port}/chat"
-  headers: { Authorization: "Bearer ${T}", X-Id: 'it''s' }
-suites:
-- name: support
-  dataset: supprt
--   name: "billing # not a comment"
-    dataset: billing
-policy:
-  metrics:
-    tool_f1: { floor: 1.5, weight: 2 }
-  slices:
-    - { tier: critical, floor: 1.0 }
-    - tag: refund
-      floor: 0.9
-body: |
-  key: not indexed
-  - neither
-tail: [a, {b: c}]
-"#;
-
-    fn at(o: &Outline, path: &str) -> (usize, usize) {
-        let p = o.value_pos(&parse_path(path));
-        (p.line, p.column)
-    }
-
-    #[test]
-    fn finds_values_in_block_and_flow_style() {
-        let o = Outline::parse(DOC);
-        assert_eq!(at(&o, "version"), (1, 10));
-        assert_eq!(at(&o, "agent.url"), (3, 8));
-        assert_eq!(at(&o, "agent.headers.Authorization"), (4, 29));
-        assert_eq!(at(&o, "agent.headers.X-Id"), (4, 50));
-        assert_eq!(at(&o, "suites[0].dataset"), (7, 12));
-        assert_eq!(at(&o, "suites[1].name"), (8, 11));
-        assert_eq!(at(&o, "suites[1].dataset"), (9, 14));
-        assert_eq!(at(&o, "policy.metrics.tool_f1.floor"), (12, 23));
-        assert_eq!(at(&o, "policy.slices[0].tier"), (14, 15));
-        assert_eq!(at(&o, "policy.slices[1].floor"), (16, 14));
-        assert_eq!(at(&o, "tail[1].b"), (20, 15));
-        assert_eq!(o.node(&parse_path("body")).and_then(Node::scalar), Some("|"));
-        assert_eq!(o.node(&parse_path("suites[1].name")).and_then(Node::scalar), Some("billing # not a comment"));
-    }
-
-    #[test]
-    fn keys_and_misses_fall_back_sensibly() {
-        let o = Outline::parse(DOC);
-        let k = o.key_pos(&parse_path("suites[1].dataset"));
-        assert_eq!((k.line, k.column), (9, 5));
-        // A missing key points at the deepest ancestor that exists.
-        assert_eq!(at(&o, "suites[1].version"), (8, 5));
-        assert_eq!(at(&o, "nothing.here"), (1, 1));
-        // Block scalar contents are not mistaken for keys.
-        assert!(o.node(&parse_path("key")).is_none());
-        assert_eq!(at(&o, "tail"), (20, 7));
-    }
-
-    #[test]
-    fn top_level_sequences_of_cases() {
-        let text = "# cases\n- id: a\n  input: hi\n\n-  id: b\n   expect:\n     trajectory:\n       calls:\n       - name: x\n       - {name: y, args: {q: 1}}\n";
-        let o = Outline::parse(text);
-        assert_eq!(at(&o, ".[0].id"), (2, 7));
-        assert_eq!(at(&o, ".[1]"), (5, 4));
-        assert_eq!(at(&o, ".[1].expect.trajectory.calls[1].args.q"), (10, 30));
-        assert_eq!(at(&o, ".[1].expect.trajectory.calls[0].name"), (9, 16));
-    }
-
-    #[test]
-    fn duplicate_keys_are_all_kept() {
-        let o = Outline::parse("a: 1\nb: 2\na: 3\n");
-        let root = o.node(&[]).unwrap();
-        let lines: Vec<usize> = root.entries("a").map(|e| e.key_pos.line).collect();
-        assert_eq!(lines, [1, 3]);
-    }
-
-    #[test]
-    fn paths_parse_like_serde_yaml_prints_them() {
-        assert_eq!(
-            parse_path(".[1].expect.calls[2]"),
-            [Seg::Index(1), key("expect"), key("calls"), Seg::Index(2)]
-        );
-        assert_eq!(parse_path("suites[0].dataset"), [key("suites"), Seg::Index(0), key("dataset")]);
-        assert!(parse_path(".").is_empty());
-    }
-}
+mod tests;
