@@ -157,6 +157,32 @@ where
     }
 }
 
+/// The option closest to a probable typo, if one is close enough to suggest.
+pub(crate) fn closest<'a>(word: &str, options: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    options
+        .into_iter()
+        .map(|o| (edit_distance(word, o), o))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, o)| o)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +215,13 @@ mod tests {
             "error: cannot read `evalgate.yaml`: no such file"
         );
         assert_eq!(err.line(), 0);
+    }
+
+    #[test]
+    fn suggests_only_close_matches() {
+        assert_eq!(closest("supprt", ["billing", "support"]), Some("support"));
+        assert_eq!(closest("refnd", ["refund", "refunds"]), Some("refund"));
+        assert_eq!(closest("xyz", ["billing", "support"]), None);
     }
 
     #[test]
