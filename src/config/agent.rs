@@ -31,7 +31,10 @@ pub(crate) fn check_agent(
 ) -> Option<BodyTemplate> {
     check_url(src, "agent.url", &agent.url, agent.start.is_some(), out);
     if agent.timeout_ms == 0 {
-        out.push(src.at("agent.timeout_ms", "`agent.timeout_ms` must be at least 1, got `0`"));
+        out.push(src.at(
+            "agent.timeout_ms",
+            "`agent.timeout_ms` must be at least 1, got `0`",
+        ));
     }
     for (name, value) in &agent.headers {
         if let Some(problem) = env_ref_error(value) {
@@ -83,7 +86,10 @@ pub(crate) fn check_agent(
         {
             out.push(src.at(
                 "agent.start.cwd",
-                format!("working directory `{}` not found (relative to the config's folder)", cwd.display()),
+                format!(
+                    "working directory `{}` not found (relative to the config's folder)",
+                    cwd.display()
+                ),
             ));
         }
     }
@@ -118,7 +124,10 @@ pub(crate) fn env_ref_error(value: &str) -> Option<String> {
             return Some("unterminated `${`: write `${NAME}`".to_string());
         };
         let name = &after[..end];
-        let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        let valid = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
             return Some(format!(
@@ -139,15 +148,22 @@ fn body_template(
     match (&agent.body, &agent.body_file) {
         (Some(_), Some(_)) => {
             out.push(
-                src.at_key("agent.body_file", "`agent.body` and `agent.body_file` are both set")
-                    .with_help("keep one: an inline template or a template file"),
+                src.at_key(
+                    "agent.body_file",
+                    "`agent.body` and `agent.body_file` are both set",
+                )
+                .with_help("keep one: an inline template or a template file"),
             );
             None
         }
         (Some(text), None) => {
             if let Some(e) = compile_error(text) {
                 let pos = inline_line_pos(src, e.line);
-                out.push(src.at_pos(pos, format!("`agent.body`: {}", e.message)));
+                let d = src.at_pos(pos, format!("`agent.body`: {}", e.message));
+                out.push(match e.help {
+                    Some(h) => d.with_help(h),
+                    None => d,
+                });
                 return None;
             }
             Some(BodyTemplate {
@@ -171,7 +187,11 @@ fn body_template(
                 }
             };
             if let Some(e) = compile_error(&text) {
-                out.push(Diagnostic::new(file, e.line, 1, e.message));
+                let d = Diagnostic::new(file, e.line, 1, e.message);
+                out.push(match e.help {
+                    Some(h) => d.with_help(h),
+                    None => d,
+                });
                 return None;
             }
             Some(BodyTemplate {
@@ -190,7 +210,11 @@ fn inline_line_pos(src: &Source, line: usize) -> Pos {
     };
     let block = node.scalar().is_some_and(|s| s == "|" || s == ">");
     // A block scalar's text starts on the line after `body: |`.
-    let file_line = if block { node.pos.line + line } else { node.pos.line + line - 1 };
+    let file_line = if block {
+        node.pos.line + line
+    } else {
+        node.pos.line + line - 1
+    };
     let column = if !block && line == 1 {
         node.pos.column
     } else {

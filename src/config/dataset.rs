@@ -38,7 +38,8 @@ pub(crate) fn parse_dataset(text: &str, display: &Path) -> Result<Vec<Case>, Vec
     let mut cases: Vec<Case> = yaml::parse(text, display).map_err(|d| vec![d])?;
     for (i, case) in cases.iter_mut().enumerate() {
         case.loc.file = display.to_path_buf();
-        case.loc.line = u32::try_from(src.outline.value_pos(&[Seg::Index(i)]).line).unwrap_or(u32::MAX);
+        case.loc.line =
+            u32::try_from(src.outline.value_pos(&[Seg::Index(i)]).line).unwrap_or(u32::MAX);
     }
     let mut out = Vec::new();
     check_cases(&cases, &src, &mut out);
@@ -61,10 +62,16 @@ fn check_cases(cases: &[Case], src: &Source, out: &mut Vec<Diagnostic>) {
                 ),
             ));
         } else if let Some(first) = first_line.get(case.id.as_str()) {
-            out.push(src.at(
-                &id_path,
-                format!("duplicate case id `{}`: lines {first} and {}", case.id, case.loc.line),
-            ).with_help("case ids are unique within a dataset (baselines pair cases by id)"));
+            out.push(
+                src.at(
+                    &id_path,
+                    format!(
+                        "duplicate case id `{}`: lines {first} and {}",
+                        case.id, case.loc.line
+                    ),
+                )
+                .with_help("case ids are unique within a dataset (baselines pair cases by id)"),
+            );
         } else {
             first_line.insert(&case.id, case.loc.line);
         }
@@ -80,20 +87,28 @@ fn check_cases(cases: &[Case], src: &Source, out: &mut Vec<Diagnostic>) {
 fn check_trajectory(t: &TrajectoryExpect, base: &str, src: &Source, out: &mut Vec<Diagnostic>) {
     if let Some(mode) = t.match_mode
         && t.calls.is_empty()
-        && matches!(mode, MatchMode::InOrder | MatchMode::AnyOrder | MatchMode::Superset)
+        && matches!(
+            mode,
+            MatchMode::InOrder | MatchMode::AnyOrder | MatchMode::Superset
+        )
     {
         out.push(
             src.at(
                 &format!("{base}.match"),
                 format!("`match: {}` with no `calls` always passes", mode.as_str()),
             )
-            .with_help("list the expected calls, or use `match: exact` to require that no tool is called"),
+            .with_help(
+                "list the expected calls, or use `match: exact` to require that no tool is called",
+            ),
         );
     }
     if t.max_calls == Some(0) {
         out.push(
-            src.at(&format!("{base}.max_calls"), "`max_calls` must be at least 1, got `0`")
-                .with_help("to require that no tool is called, use `match: exact` with no `calls`"),
+            src.at(
+                &format!("{base}.max_calls"),
+                "`max_calls` must be at least 1, got `0`",
+            )
+            .with_help("to require that no tool is called, use `match: exact` with no `calls`"),
         );
     }
 }
@@ -103,7 +118,10 @@ fn check_response(check: &ResponseCheck, base: &str, src: &Source, out: &mut Vec
     match check {
         ResponseCheck::Regex(pattern) => {
             if let Err(e) = Regex::new(pattern) {
-                out.push(src.at(&at, format!("invalid response regex `{pattern}`: {}", regex_reason(&e))));
+                out.push(src.at(
+                    &at,
+                    format!("invalid response regex `{pattern}`: {}", regex_reason(&e)),
+                ));
             }
         }
         ResponseCheck::JsonSchema(schema) => {
@@ -124,7 +142,11 @@ fn check_response(check: &ResponseCheck, base: &str, src: &Source, out: &mut Vec
 /// The regex crate prints a multi-line report; its last line says what is wrong.
 fn regex_reason(e: &regex::Error) -> String {
     let text = e.to_string();
-    let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(&text);
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(&text);
     last.trim().trim_start_matches("error: ").to_string()
 }
 
@@ -133,7 +155,8 @@ mod tests {
     use super::*;
 
     fn errors(text: &str) -> String {
-        ConfigError::many(parse_dataset(text, Path::new("evals/d/v1.yaml")).unwrap_err()).to_string()
+        ConfigError::many(parse_dataset(text, Path::new("evals/d/v1.yaml")).unwrap_err())
+            .to_string()
     }
 
     #[test]
@@ -153,7 +176,10 @@ mod tests {
 
     #[test]
     fn empty_files_have_no_cases() {
-        assert!(errors("# nothing yet\n").starts_with("error: dataset file has no cases\n  --> evals/d/v1.yaml:1:1"));
+        assert!(
+            errors("# nothing yet\n")
+                .starts_with("error: dataset file has no cases\n  --> evals/d/v1.yaml:1:1")
+        );
         assert!(errors("[]\n").starts_with("error: dataset file has no cases"));
     }
 }

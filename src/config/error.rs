@@ -158,7 +158,10 @@ where
 }
 
 /// The option closest to a probable typo, if one is close enough to suggest.
-pub(crate) fn closest<'a>(word: &str, options: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    word: &str,
+    options: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
     options
         .into_iter()

@@ -16,7 +16,8 @@ use super::{agent, dataset, policy, suite, yaml};
 /// Loads `config_path` (shown in messages as given) and every file it names, relative to its
 /// folder.
 pub fn load(config_path: &Path) -> Result<Plan, ConfigError> {
-    let text = std::fs::read_to_string(config_path).map_err(|e| ConfigError::io(config_path, &e))?;
+    let text =
+        std::fs::read_to_string(config_path).map_err(|e| ConfigError::io(config_path, &e))?;
     let root = match config_path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -39,9 +40,15 @@ pub fn load(config_path: &Path) -> Result<Plan, ConfigError> {
     // The hash covers what decides a run's results: the config, the body template file and
     // every dataset file, in config order, each framed by its name and length.
     let mut hash = blake3::Hasher::new();
-    let config_name = config_path.file_name().map_or_else(PathBuf::new, PathBuf::from);
+    let config_name = config_path
+        .file_name()
+        .map_or_else(PathBuf::new, PathBuf::from);
     hash_file(&mut hash, &config_name, src.text.as_bytes());
-    if let Some(agent::BodyTemplate { text, file: Some(f) }) = &body {
+    if let Some(agent::BodyTemplate {
+        text,
+        file: Some(f),
+    }) = &body
+    {
         hash_file(&mut hash, f, text.as_bytes());
     }
 
@@ -70,7 +77,7 @@ pub fn load(config_path: &Path) -> Result<Plan, ConfigError> {
         }
     }
     // With a dataset missing, "no case has tag x" would be noise on top of the real error.
-    if all_loaded {
+    if all_loaded && !suites.is_empty() {
         let cases = suites.iter().flat_map(|s| &s.cases);
         policy::check_slice_usage(&cfg.policy, cases, &src, &mut out);
     }
@@ -125,7 +132,11 @@ fn read_template(
         }
         Ok(text) => match compile_error(&text) {
             Some(e) => {
-                out.push(Diagnostic::new(file, e.line, 1, e.message));
+                let d = Diagnostic::new(file, e.line, 1, e.message);
+                out.push(match e.help {
+                    Some(h) => d.with_help(h),
+                    None => d,
+                });
                 None
             }
             None => Some(text),

@@ -14,7 +14,15 @@ fn the_example_project_loads_into_a_plan() {
     let suites: Vec<(&str, &str, u32, &Path, usize)> = plan
         .suites
         .iter()
-        .map(|s| (s.name.as_str(), s.dataset.as_str(), s.version, s.path.as_path(), s.cases.len()))
+        .map(|s| {
+            (
+                s.name.as_str(),
+                s.dataset.as_str(),
+                s.version,
+                s.path.as_path(),
+                s.cases.len(),
+            )
+        })
         .collect();
     // Without `version:` the highest version present runs.
     assert_eq!(suites, [("support", "support", 2, Path::new(V2_FILE), 2)]);
@@ -22,8 +30,12 @@ fn the_example_project_loads_into_a_plan() {
     assert_eq!(cases[0].id, "refund-over-limit-escalates");
     assert_eq!(cases[1].id, "order-status");
     assert!(matches!(&cases[1].input, Input::Messages(m) if m.len() == 2));
-    let metrics: Vec<(MetricName, f64, Option<f64>, Gate)> =
-        plan.policy.metrics.iter().map(|(m, p)| (*m, p.weight, p.floor, p.gate)).collect();
+    let metrics: Vec<(MetricName, f64, Option<f64>, Gate)> = plan
+        .policy
+        .metrics
+        .iter()
+        .map(|(m, p)| (*m, p.weight, p.floor, p.gate))
+        .collect();
     assert_eq!(
         metrics,
         [
@@ -43,8 +55,11 @@ fn the_example_project_loads_into_a_plan() {
 #[test]
 fn cases_point_at_their_id_line() {
     let plan = Project::new(&[]).load().unwrap();
-    let locs: Vec<(&Path, u32)> =
-        plan.suites[0].cases.iter().map(|c| (c.loc.file.as_path(), c.loc.line)).collect();
+    let locs: Vec<(&Path, u32)> = plan.suites[0]
+        .cases
+        .iter()
+        .map(|c| (c.loc.file.as_path(), c.loc.line))
+        .collect();
     assert_eq!(locs, [(Path::new(V2_FILE), 2), (Path::new(V2_FILE), 20)]);
     let v2_lines: Vec<&str> = V2.lines().collect();
     assert_eq!(v2_lines[1], "- id: refund-over-limit-escalates");
@@ -59,7 +74,11 @@ fn versions_pick_the_highest_unless_one_is_named() {
     assert_eq!(plan.suites[0].version, 10, "10 sorts numerically above 2");
     assert_eq!(plan.suites[0].cases[0].id, "ten");
 
-    let pinned = edit(CONFIG, "dataset: support ", "dataset: support\n    version: 1");
+    let pinned = edit(
+        CONFIG,
+        "dataset: support ",
+        "dataset: support\n    version: 1",
+    );
     let p = Project::new(&[(CONFIG_FILE, pinned), ("evals/support/v10.yaml", v10)]);
     let plan = p.load().unwrap();
     assert_eq!(plan.suites[0].version, 1);
@@ -73,7 +92,11 @@ fn the_hash_is_stable_and_covers_config_and_datasets() {
     let first = p.load().unwrap().config_hash;
     assert_eq!(p.load().unwrap().config_hash, first);
 
-    std::fs::write(p.dir.path().join(V2_FILE), V2.replace("escalat", "escalate")).unwrap();
+    std::fs::write(
+        p.dir.path().join(V2_FILE),
+        V2.replace("escalat", "escalate"),
+    )
+    .unwrap();
     let dataset_changed = p.load().unwrap().config_hash;
     assert_ne!(dataset_changed, first);
 
@@ -83,15 +106,22 @@ fn the_hash_is_stable_and_covers_config_and_datasets() {
     assert_ne!(config_changed, dataset_changed);
 
     // An unused version file is not part of the run, so not part of the hash.
-    std::fs::write(p.dir.path().join("evals/support/v1.yaml"), "- id: other\n  input: x\n").unwrap();
+    std::fs::write(
+        p.dir.path().join("evals/support/v1.yaml"),
+        "- id: other\n  input: x\n",
+    )
+    .unwrap();
     assert_eq!(p.load().unwrap().suites[0].version, 2);
     assert_eq!(p.load().unwrap().config_hash, config_changed);
 }
 
 #[test]
 fn templates_are_read_relative_to_the_config() {
-    let config = edit(CONFIG, "  timeout_ms: 5000", "  timeout_ms: 5000\n  body_file: templates/body.json.j2")
-        + "report:\n  template: templates/report.md.j2\n";
+    let config = edit(
+        CONFIG,
+        "  timeout_ms: 5000",
+        "  timeout_ms: 5000\n  body_file: templates/body.json.j2",
+    ) + "report:\n  template: templates/report.md.j2\n";
     let body = "{\"q\": {{ input | tojson }}}".to_string();
     let report = "# {{ verdict.status }}\n".to_string();
     let p = Project::new(&[
@@ -103,9 +133,16 @@ fn templates_are_read_relative_to_the_config() {
     assert_eq!(plan.body_template, Some(body));
     assert_eq!(plan.report_template, Some(report));
 
-    let inline = edit(CONFIG, "  timeout_ms: 5000", "  timeout_ms: 5000\n  body: |\n    {\"q\": {{ input | tojson }}}");
+    let inline = edit(
+        CONFIG,
+        "  timeout_ms: 5000",
+        "  timeout_ms: 5000\n  body: |\n    {\"q\": {{ input | tojson }}}",
+    );
     let plan = Project::new(&[(CONFIG_FILE, inline)]).load().unwrap();
-    assert_eq!(plan.body_template.as_deref(), Some("{\"q\": {{ input | tojson }}}\n"));
+    assert_eq!(
+        plan.body_template.as_deref(),
+        Some("{\"q\": {{ input | tojson }}}\n")
+    );
 }
 
 #[test]

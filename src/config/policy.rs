@@ -12,7 +12,10 @@ use super::source::Source;
 
 pub(crate) fn check_run(run: &RunSpec, src: &Source, out: &mut Vec<Diagnostic>) {
     if run.concurrency == 0 {
-        out.push(src.at("run.concurrency", "`run.concurrency` must be at least 1, got `0`"));
+        out.push(src.at(
+            "run.concurrency",
+            "`run.concurrency` must be at least 1, got `0`",
+        ));
     }
     if run.trials == 0 {
         out.push(src.at("run.trials", "`run.trials` must be at least 1, got `0`"));
@@ -44,15 +47,23 @@ pub(crate) fn check_policy(policy: &PolicySpec, src: &Source, out: &mut Vec<Diag
         let base = format!("policy.slices[{i}]");
         match (&slice.tag, &slice.tier) {
             (Some(_), Some(_)) => out.push(
-                src.at_key(&format!("{base}.tier"), "a slice selects by `tag` or by `tier`, not both")
-                    .with_help("write two slices, one per selector"),
+                src.at_key(
+                    &format!("{base}.tier"),
+                    "a slice selects by `tag` or by `tier`, not both",
+                )
+                .with_help("write two slices, one per selector"),
             ),
             (None, None) => out.push(src.at(&base, "a slice needs `tag` or `tier`")),
             _ => {}
         }
         fraction(src, &format!("{base}.floor"), Some(slice.floor), out);
     }
-    fraction(src, "policy.max_error_rate", Some(policy.max_error_rate), out);
+    fraction(
+        src,
+        "policy.max_error_rate",
+        Some(policy.max_error_rate),
+        out,
+    );
 }
 
 /// Floors, drops and rates are fractions.
@@ -71,7 +82,10 @@ pub(crate) fn check_slice_usage<'a>(
     src: &Source,
     out: &mut Vec<Diagnostic>,
 ) {
-    let tags: BTreeSet<&str> = cases.clone().flat_map(|c| c.tags.iter().map(String::as_str)).collect();
+    let tags: BTreeSet<&str> = cases
+        .clone()
+        .flat_map(|c| c.tags.iter().map(String::as_str))
+        .collect();
     let tiers: BTreeSet<&str> = cases.filter_map(|c| c.tier.as_deref()).collect();
     for (i, slice) in policy.slices.iter().enumerate() {
         let (kind, value, found) = match (&slice.tag, &slice.tier) {
@@ -84,7 +98,10 @@ pub(crate) fn check_slice_usage<'a>(
         }
         let d = src.at(
             &format!("policy.slices[{i}].{kind}"),
-            format!("no case has {kind} `{value}`; {kind}s found: {}", backticked(found)),
+            format!(
+                "no case has {kind} `{value}`; {kind}s found: {}",
+                backticked(found)
+            ),
         );
         out.push(match closest(value, found.iter().copied()) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),

@@ -37,8 +37,14 @@ pub fn dataset_schema() -> String {
     )
 }
 
-fn render<T: JsonSchema>(title: &str, description: &str, adjust: impl FnOnce(&mut Schema)) -> String {
-    let mut schema: Schema = SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<T>();
+fn render<T: JsonSchema>(
+    title: &str,
+    description: &str,
+    adjust: impl FnOnce(&mut Schema),
+) -> String {
+    let mut schema: Schema = SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<T>();
     adjust(&mut schema);
     schema.insert("title".into(), title.into());
     schema.insert("description".into(), description.into());
@@ -113,9 +119,14 @@ policy:
   input:
     - { role: user, content: hi }
 "#;
-        let errors: Vec<String> = v.iter_errors(&to_json(ok).unwrap()).map(|e| e.to_string()).collect();
+        let errors: Vec<String> = v
+            .iter_errors(&to_json(ok).unwrap())
+            .map(|e| e.to_string())
+            .collect();
         assert!(errors.is_empty(), "{errors:#?}");
         assert!(!v.is_valid(&to_json("- id: a\n  input: hi\n  expct: {}\n").unwrap()));
-        assert!(!v.is_valid(&to_json("- id: a\n  input: hi\n  expect: { response: [{contain: x}] }\n").unwrap()));
+        assert!(!v.is_valid(
+            &to_json("- id: a\n  input: hi\n  expect: { response: [{contain: x}] }\n").unwrap()
+        ));
     }
 }

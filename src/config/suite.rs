@@ -36,11 +36,17 @@ pub(crate) fn check_suites(suites: &[SuiteSpec], src: &Source, out: &mut Vec<Dia
             out.push(src.at(&path, "a suite's `name` must not be empty"));
             continue;
         }
-        let line = src.outline.value_pos(&super::locate::parse_path(&path)).line;
+        let line = src
+            .outline
+            .value_pos(&super::locate::parse_path(&path))
+            .line;
         match first_line.get(s.name.as_str()) {
             Some(first) => out.push(src.at(
                 &path,
-                format!("duplicate suite name `{}` (first used at line {first})", s.name),
+                format!(
+                    "duplicate suite name `{}` (first used at line {first})",
+                    s.name
+                ),
             )),
             None => {
                 first_line.insert(&s.name, line);
@@ -58,8 +64,13 @@ pub(crate) fn resolve_dataset(
 ) -> Result<ResolvedDataset, Vec<Diagnostic>> {
     let name = &suite.dataset;
     let at_dataset = |msg: String| src.at(&format!("suites[{i}].dataset"), msg);
-    let valid_name = name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    let valid_name = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
     if !valid_name {
         return Err(vec![at_dataset(format!(
             "invalid dataset name `{name}`: a dataset is a folder under `{EVALS_DIR}/` named with letters, digits, `.`, `_` and `-`"
@@ -74,10 +85,12 @@ pub(crate) fn resolve_dataset(
             rel_dir.display(),
             backticked(&found)
         ));
-        return Err(vec![match closest(name, found.iter().map(String::as_str)) {
-            Some(s) => d.with_help(format!("did you mean `{s}`?")),
-            None => d,
-        }]);
+        return Err(vec![
+            match closest(name, found.iter().map(String::as_str)) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d,
+            },
+        ]);
     }
     let (versions, misnamed) = list_versions(&dir);
     let mut errors: Vec<Diagnostic> = misnamed
@@ -88,7 +101,10 @@ pub(crate) fn resolve_dataset(
                 &display,
                 0,
                 0,
-                format!("dataset file `{}` is not named `v<N>.yaml`", display.display()),
+                format!(
+                    "dataset file `{}` is not named `v<N>.yaml`",
+                    display.display()
+                ),
             )
             .with_help("dataset versions are files `v1.yaml`, `v2.yaml`, … (no leading zeros)")
         })
@@ -127,7 +143,9 @@ pub(crate) fn resolve_dataset(
 /// `v3.yaml` → 3. Versions start at 1 and have no leading zeros, so each has one file name.
 pub fn version_of(file_name: &str) -> Option<u32> {
     let digits = file_name.strip_prefix('v')?.strip_suffix(".yaml")?;
-    let canonical = !digits.is_empty() && !digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit());
+    let canonical = !digits.is_empty()
+        && !digits.starts_with('0')
+        && digits.bytes().all(|b| b.is_ascii_digit());
     canonical.then(|| digits.parse().ok()).flatten()
 }
 
@@ -172,7 +190,15 @@ mod tests {
     fn version_file_names_are_canonical() {
         assert_eq!(version_of("v1.yaml"), Some(1));
         assert_eq!(version_of("v12.yaml"), Some(12));
-        for bad in ["v0.yaml", "v01.yaml", "v1.yml", "V1.yaml", "v.yaml", "v1a.yaml", "latest.yaml"] {
+        for bad in [
+            "v0.yaml",
+            "v01.yaml",
+            "v1.yml",
+            "V1.yaml",
+            "v.yaml",
+            "v1a.yaml",
+            "latest.yaml",
+        ] {
             assert_eq!(version_of(bad), None, "{bad}");
         }
     }

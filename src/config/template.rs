@@ -7,6 +7,7 @@
 pub(crate) struct TemplateError {
     pub line: usize,
     pub message: String,
+    pub help: Option<String>,
 }
 
 /// `None` when `source` compiles.
@@ -14,8 +15,10 @@ pub(crate) fn compile_error(source: &str) -> Option<TemplateError> {
     let env = minijinja::Environment::new();
     let err = env.template_from_str(source).err()?;
     let range = err.range();
+    let at_end = err.detail().is_some_and(|d| d.contains("end of input"));
     let near = range
         .clone()
+        .filter(|_| !at_end)
         .and_then(|r| source.get(r))
         .and_then(|s| s.lines().map(str::trim).find(|l| !l.is_empty()))
         .map(|s| format!(" near `{}`", s.chars().take(40).collect::<String>()))
@@ -34,6 +37,7 @@ pub(crate) fn compile_error(source: &str) -> Option<TemplateError> {
     Some(TemplateError {
         line,
         message: format!("template does not compile{near}: {}{detail}", err.kind()),
+        help: at_end.then(|| "a block (`{% for %}`, `{% if %}`, …) is never closed".to_string()),
     })
 }
 
@@ -43,13 +47,26 @@ mod tests {
 
     #[test]
     fn syntax_errors_have_a_line_and_say_what_is_wrong() {
-        let e = compile_error("{\n  \"input\": {{ input | tojson }},\n  \"x\": {{ case.id }\n}").unwrap();
+        let e = compile_error("{\n  \"input\": {{ input | tojson }},\n  \"x\": {{ case.id }\n}")
+            .unwrap();
         assert_eq!(e.line, 3, "{}", e.message);
-        assert!(e.message.starts_with("template does not compile"), "{}", e.message);
-        assert!(e.message.contains("near `}`: syntax error: unexpected `}`"), "{}", e.message);
+        assert!(
+            e.message.starts_with("template does not compile"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.contains("near `}`: syntax error: unexpected `}`"),
+            "{}",
+            e.message
+        );
         let e = compile_error("{% for x in y %}\nno end").unwrap();
         assert_eq!(e.line, 2, "{}", e.message);
-        assert!(e.message.contains("unexpected end of input"), "{}", e.message);
+        assert!(
+            e.message.contains("unexpected end of input"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -62,10 +62,11 @@ fn diagnose(raw: &str, pos: Pos, text: &str, display: &Path) -> Diagnostic {
     let mut pos = pos;
     let outline = Outline::parse(text);
 
+    let context = marks.get(1).copied();
     if message.contains("unexpected end of stream")
-        && let Some(context) = marks.get(1)
+        && let Some(context) = context
     {
-        pos = *context;
+        pos = context;
     }
     if let Some(dup) = message
         .strip_prefix("duplicate field `")
@@ -89,13 +90,16 @@ fn diagnose(raw: &str, pos: Pos, text: &str, display: &Path) -> Diagnostic {
     if let Some(Seg::Index(_)) = path.first() {
         path.remove(0);
     }
-    let shown = if path.is_empty() {
+    // "input: `input` messages need…" says the key twice.
+    let names_itself =
+        matches!(path.last(), Some(Seg::Key(k)) if message.starts_with(&format!("`{k}`")));
+    let shown = if path.is_empty() || names_itself {
         message
     } else {
         format!("{}: {message}", render_path(&path))
     };
     let d = Diagnostic::new(display, pos.line, pos.column, shown);
-    match help_for(raw, text, pos) {
+    match help_for(raw, text, pos, context) {
         Some(help) => d.with_help(help),
         None => d,
     }
@@ -221,7 +225,7 @@ fn args_error_path(outline: &Outline, path: &[Seg], message: &str) -> (Vec<Seg>,
 }
 
 /// Hints for mistakes whose message alone does not say what to do.
-fn help_for(raw: &str, text: &str, pos: Pos) -> Option<String> {
+fn help_for(raw: &str, text: &str, pos: Pos, context: Option<Pos>) -> Option<String> {
     let at = text
         .lines()
         .nth(pos.line.saturating_sub(1))
@@ -229,8 +233,24 @@ fn help_for(raw: &str, text: &str, pos: Pos) -> Option<String> {
     if at == Some('\t') {
         return Some("indent with spaces: YAML does not allow tabs".to_string());
     }
-    if raw.contains("while scanning a quoted scalar") {
+    if raw.contains("while scanning a quoted scalar") && context == Some(pos) {
         return Some("the quote opened here is never closed".to_string());
+    }
+    if let Some(c) = context.filter(|c| *c != pos)
+        && raw.contains(" while ")
+    {
+        let what = raw
+            .split(", while ")
+            .nth(1)
+            .and_then(|w| w.split(" at ").next())
+            .unwrap_or("");
+        let what = what
+            .trim_start_matches("parsing ")
+            .trim_start_matches("scanning ");
+        return Some(format!(
+            "{what} starts at line {}, column {}: is a quote or bracket left open?",
+            c.line, c.column
+        ));
     }
     if raw == "invalid type: map, expected a sequence" {
         return Some("a dataset file is a list of cases, each starting with `- id:`".to_string());

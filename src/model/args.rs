@@ -128,8 +128,7 @@ fn compile_matcher(map: &Map<String, Value>) -> Result<ArgMatcher, String> {
 
 fn first_line(s: &str) -> String {
     s.lines()
-        .filter(|l| !l.trim().is_empty())
-        .last()
+        .rfind(|l| !l.trim().is_empty())
         .unwrap_or(s)
         .trim()
         .to_string()
