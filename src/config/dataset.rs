@@ -175,6 +175,60 @@ mod tests {
     }
 
     #[test]
+    fn the_design_sketch_parses_and_round_trips_through_yaml() {
+        let sketch = r#"
+- id: refund-over-limit-escalates
+  tags: [billing, refund, adversarial]
+  tier: critical                      # tiers can carry their own floors
+  input: "Refund invoice INV-2207, it's $740, I was double charged"
+  expect:
+    trajectory:
+      match: in_order
+      calls:
+        - name: lookup_account
+        - name: fetch_invoice
+          args: { invoice_id: INV-2207 }
+        - any_order: [{ name: notify }, { name: log, args: { level: { one_of: [info, warn] } } }]
+        - name: escalate
+          args: { priority: high, reason: { regex: "(?i)refund" } }
+      forbid: [issue_refund]
+      max_calls: 4
+      args_mode: exact
+    response:
+      - contains: "escalat"
+      - not_contains: "refunded"
+      - json_schema: { type: object }
+      - similarity: { expected: "I escalated your refund", min: 0.5 }
+  source:
+    kind: production_trace
+    trace_id: 5b8e
+    promoted_at: 2026-11-20
+  review: pending
+"#;
+        let display = Path::new("evals/d/v1.yaml");
+        let cases = parse_dataset(sketch, display).unwrap();
+        assert_eq!(cases[0].loc.line, 2);
+        let written = yaml::to_yaml(&cases).unwrap();
+        let again = parse_dataset(&written, display).unwrap();
+        assert_eq!(
+            serde_json::to_value(&again).unwrap(),
+            serde_json::to_value(&cases).unwrap(),
+            "written:\n{written}"
+        );
+        assert_eq!(again[0].expect.response.len(), 4);
+        assert_eq!(
+            again[0]
+                .expect
+                .trajectory
+                .as_ref()
+                .unwrap()
+                .flat_calls()
+                .len(),
+            5
+        );
+    }
+
+    #[test]
     fn empty_files_have_no_cases() {
         assert!(
             errors("# nothing yet\n")

@@ -31,3 +31,4 @@ pub use error::{ConfigError, Diagnostic, display_path};
 pub use load::load;
 pub use schema::{config_schema, dataset_schema};
 pub use suite::{EVALS_DIR, version_of};
+pub use yaml::to_yaml;

@@ -26,6 +26,11 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str, display: &Path) -> Result<T
     })
 }
 
+/// A value as YAML text: how `promote` writes dataset files (serde_yaml lives only here).
+pub fn to_yaml<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|e| e.to_string())
+}
+
 /// YAML text → JSON value (for validating files against the published JSON Schemas).
 #[cfg(test)]
 pub(crate) fn to_json(text: &str) -> Result<serde_json::Value, String> {
