@@ -23,6 +23,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A problem at `line:column` of `path` (0:0 for the whole file).
     pub fn new(
         path: impl Into<PathBuf>,
         line: usize,
@@ -38,6 +39,7 @@ impl Diagnostic {
         }
     }
 
+    /// Adds an `= help:` line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
