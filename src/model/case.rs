@@ -317,7 +317,11 @@ impl From<ExpectItem> for ExpectItemRepr {
 }
 
 /// A deterministic response check; each is a one-key mapping such as `contains: "escalat"`.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+///
+/// Serialize/Deserialize are hand-written in `model::response` (YAML deserializers read
+/// externally tagged enums only from `!tag` syntax, not from one-key mappings); the
+/// `serde` attributes here shape the JSON Schema.
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ResponseCheck {
     /// The whole response equals this text (surrounding whitespace ignored).

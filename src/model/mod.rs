@@ -9,6 +9,7 @@ pub mod args;
 pub mod case;
 pub mod metric;
 pub mod plan;
+mod response;
 pub mod result;
 pub mod score;
 pub mod trajectory;

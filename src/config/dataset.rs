@@ -1,0 +1,239 @@
+//! One dataset version file → validated cases, each knowing the line it was written on.
+//!
+//! Owns the checks a single file can decide: ids (well-formed, unique), trajectory
+//! expectations that would always pass, response checks that cannot run (bad regex, invalid
+//! JSON Schema, similarity out of range). Checks that need other files (slices naming tags)
+//! live in `policy`.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::model::{Case, MatchMode, ResponseCheck, TrajectoryExpect};
+
+use super::error::{ConfigError, Diagnostic};
+use super::locate::Seg;
+use super::source::Source;
+use super::yaml;
+
+static CASE_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$").expect("valid regex"));
+
+/// Reads and checks one dataset file. `display` is the path errors and `Case::loc` show.
+pub fn load_dataset(path: &Path, display: &Path) -> Result<Vec<Case>, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(display, &e))?;
+    parse_dataset(&text, display).map_err(ConfigError::many)
+}
+
+/// Parses and checks a dataset's text (no I/O).
+pub(crate) fn parse_dataset(text: &str, display: &Path) -> Result<Vec<Case>, Vec<Diagnostic>> {
+    let src = Source::new(display.to_path_buf(), text.to_string());
+    if src.outline.node(&[]).is_none() {
+        return Err(vec![src.at("", "dataset file has no cases").with_help(
+            "a dataset file is a list of cases, each starting with `- id:`",
+        )]);
+    }
+    let mut cases: Vec<Case> = yaml::parse(text, display).map_err(|d| vec![d])?;
+    for (i, case) in cases.iter_mut().enumerate() {
+        case.loc.file = display.to_path_buf();
+        case.loc.line =
+            u32::try_from(src.outline.value_pos(&[Seg::Index(i)]).line).unwrap_or(u32::MAX);
+    }
+    let mut out = Vec::new();
+    check_cases(&cases, &src, &mut out);
+    if out.is_empty() { Ok(cases) } else { Err(out) }
+}
+
+fn check_cases(cases: &[Case], src: &Source, out: &mut Vec<Diagnostic>) {
+    if cases.is_empty() {
+        out.push(src.at("", "dataset file has no cases"));
+    }
+    let mut first_line: HashMap<&str, u32> = HashMap::new();
+    for (i, case) in cases.iter().enumerate() {
+        let id_path = format!("[{i}].id");
+        if !CASE_ID.is_match(&case.id) {
+            out.push(src.at(
+                &id_path,
+                format!(
+                    "invalid case id `{}`: ids start with a letter or digit and use letters, digits, `.`, `_`, `:`, `/`, `-`",
+                    case.id
+                ),
+            ));
+        } else if let Some(first) = first_line.get(case.id.as_str()) {
+            out.push(
+                src.at(
+                    &id_path,
+                    format!(
+                        "duplicate case id `{}`: lines {first} and {}",
+                        case.id, case.loc.line
+                    ),
+                )
+                .with_help("case ids are unique within a dataset (baselines pair cases by id)"),
+            );
+        } else {
+            first_line.insert(&case.id, case.loc.line);
+        }
+        if let Some(t) = &case.expect.trajectory {
+            check_trajectory(t, &format!("[{i}].expect.trajectory"), src, out);
+        }
+        for (j, check) in case.expect.response.iter().enumerate() {
+            check_response(check, &format!("[{i}].expect.response[{j}]"), src, out);
+        }
+    }
+}
+
+fn check_trajectory(t: &TrajectoryExpect, base: &str, src: &Source, out: &mut Vec<Diagnostic>) {
+    if let Some(mode) = t.match_mode
+        && t.calls.is_empty()
+        && matches!(
+            mode,
+            MatchMode::InOrder | MatchMode::AnyOrder | MatchMode::Superset
+        )
+    {
+        out.push(
+            src.at(
+                &format!("{base}.match"),
+                format!("`match: {}` with no `calls` always passes", mode.as_str()),
+            )
+            .with_help(
+                "list the expected calls, or use `match: exact` to require that no tool is called",
+            ),
+        );
+    }
+    if t.max_calls == Some(0) {
+        out.push(
+            src.at(
+                &format!("{base}.max_calls"),
+                "`max_calls` must be at least 1, got `0`",
+            )
+            .with_help("to require that no tool is called, use `match: exact` with no `calls`"),
+        );
+    }
+}
+
+fn check_response(check: &ResponseCheck, base: &str, src: &Source, out: &mut Vec<Diagnostic>) {
+    let at = format!("{base}.{}", check.kind());
+    match check {
+        ResponseCheck::Regex(pattern) => {
+            if let Err(e) = Regex::new(pattern) {
+                out.push(src.at(
+                    &at,
+                    format!("invalid response regex `{pattern}`: {}", regex_reason(&e)),
+                ));
+            }
+        }
+        ResponseCheck::JsonSchema(schema) => {
+            if let Err(e) = jsonschema::validator_for(schema) {
+                out.push(src.at(&at, format!("invalid JSON Schema: {e}")));
+            }
+        }
+        ResponseCheck::Similarity(s) if !(0.0..=1.0).contains(&s.min) => {
+            out.push(src.at(
+                &format!("{at}.min"),
+                format!("similarity `min` must be between 0 and 1, got `{}`", s.min),
+            ));
+        }
+        _ => {}
+    }
+}
+
+/// The regex crate prints a multi-line report; its last line says what is wrong.
+fn regex_reason(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(&text);
+    last.trim().trim_start_matches("error: ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> String {
+        ConfigError::many(parse_dataset(text, Path::new("evals/d/v1.yaml")).unwrap_err())
+            .to_string()
+    }
+
+    #[test]
+    fn cases_know_their_line() {
+        let text = "# support cases\n- id: a\n  input: hi\n\n- id: b\n  input:\n    - role: user\n      content: hi\n";
+        let cases = parse_dataset(text, Path::new("evals/d/v1.yaml")).unwrap();
+        let lines: Vec<u32> = cases.iter().map(|c| c.loc.line).collect();
+        assert_eq!(lines, [2, 5]);
+        assert_eq!(cases[1].loc.file, Path::new("evals/d/v1.yaml"));
+    }
+
+    #[test]
+    fn every_problem_in_a_file_is_reported_in_order() {
+        let text = "- id: a\n  input: hi\n  expect:\n    trajectory: { match: superset, max_calls: 0 }\n- id: a\n  input: hi\n- id: 'bad id'\n  input: hi\n";
+        insta::assert_snapshot!(errors(text));
+    }
+
+    #[test]
+    fn the_design_sketch_parses_and_round_trips_through_yaml() {
+        let sketch = r#"
+- id: refund-over-limit-escalates
+  tags: [billing, refund, adversarial]
+  tier: critical                      # tiers can carry their own floors
+  input: "Refund invoice INV-2207, it's $740, I was double charged"
+  expect:
+    trajectory:
+      match: in_order
+      calls:
+        - name: lookup_account
+        - name: fetch_invoice
+          args: { invoice_id: INV-2207 }
+        - any_order: [{ name: notify }, { name: log, args: { level: { one_of: [info, warn] } } }]
+        - name: escalate
+          args: { priority: high, reason: { regex: "(?i)refund" } }
+      forbid: [issue_refund]
+      max_calls: 4
+      args_mode: exact
+    response:
+      - contains: "escalat"
+      - not_contains: "refunded"
+      - json_schema: { type: object }
+      - similarity: { expected: "I escalated your refund", min: 0.5 }
+  source:
+    kind: production_trace
+    trace_id: 5b8e
+    promoted_at: 2026-11-20
+  review: pending
+"#;
+        let display = Path::new("evals/d/v1.yaml");
+        let cases = parse_dataset(sketch, display).unwrap();
+        assert_eq!(cases[0].loc.line, 2);
+        let written = yaml::to_yaml(&cases).unwrap();
+        let again = parse_dataset(&written, display).unwrap();
+        assert_eq!(
+            serde_json::to_value(&again).unwrap(),
+            serde_json::to_value(&cases).unwrap(),
+            "written:\n{written}"
+        );
+        assert_eq!(again[0].expect.response.len(), 4);
+        assert_eq!(
+            again[0]
+                .expect
+                .trajectory
+                .as_ref()
+                .unwrap()
+                .flat_calls()
+                .len(),
+            5
+        );
+    }
+
+    #[test]
+    fn empty_files_have_no_cases() {
+        assert!(
+            errors("# nothing yet\n")
+                .starts_with("error: dataset file has no cases\n  --> evals/d/v1.yaml:1:1")
+        );
+        assert!(errors("[]\n").starts_with("error: dataset file has no cases"));
+    }
+}

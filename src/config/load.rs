@@ -1,0 +1,145 @@
+//! `load`: the config file and everything it names → a validated [`Plan`].
+//!
+//! Owns the order of work (parse, check the config, resolve and load datasets, cross-file
+//! checks, templates) and the config hash. Collects every problem it can find before failing,
+//! so a user fixes them in one pass. Must not start anything or read the environment.
+
+use std::path::{Path, PathBuf};
+
+use crate::model::{ConfigFile, Plan, Suite};
+
+use super::error::{ConfigError, Diagnostic, lowercase_first};
+use super::source::Source;
+use super::template::compile_error;
+use super::{agent, dataset, policy, suite, yaml};
+
+/// Loads `config_path` (shown in messages as given) and every file it names, relative to its
+/// folder.
+pub fn load(config_path: &Path) -> Result<Plan, ConfigError> {
+    let text =
+        std::fs::read_to_string(config_path).map_err(|e| ConfigError::io(config_path, &e))?;
+    let root = match config_path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let cfg: ConfigFile = yaml::parse(&text, config_path)?;
+    let src = Source::new(config_path.to_path_buf(), text);
+    let mut out = Vec::new();
+
+    if cfg.version != 1 {
+        out.push(src.at(
+            "version",
+            format!("unsupported config version `{}`, expected `1`", cfg.version),
+        ));
+    }
+    let body = agent::check_agent(&cfg.agent, &src, &root, &mut out);
+    suite::check_suites(&cfg.suites, &src, &mut out);
+    policy::check_run(&cfg.run, &src, &mut out);
+    policy::check_policy(&cfg.policy, &src, &mut out);
+
+    // The hash covers what decides a run's results: the config, the body template file and
+    // every dataset file, in config order, each framed by its name and length.
+    let mut hash = blake3::Hasher::new();
+    let config_name = config_path
+        .file_name()
+        .map_or_else(PathBuf::new, PathBuf::from);
+    hash_file(&mut hash, &config_name, src.text.as_bytes());
+    if let Some(agent::BodyTemplate {
+        text,
+        file: Some(f),
+    }) = &body
+    {
+        hash_file(&mut hash, f, text.as_bytes());
+    }
+
+    let mut suites = Vec::new();
+    let mut all_loaded = true;
+    for (i, spec) in cfg.suites.iter().enumerate() {
+        let loaded = suite::resolve_dataset(&root, i, spec, &src).and_then(|r| {
+            let text = std::fs::read_to_string(root.join(&r.display))
+                .map_err(|e| ConfigError::io(&r.display, &e).diagnostics)?;
+            hash_file(&mut hash, &r.display, text.as_bytes());
+            let cases = dataset::parse_dataset(&text, &r.display)?;
+            Ok(Suite {
+                name: spec.name.clone(),
+                dataset: spec.dataset.clone(),
+                version: r.version,
+                path: r.display,
+                cases,
+            })
+        });
+        match loaded {
+            Ok(s) => suites.push(s),
+            Err(d) => {
+                all_loaded = false;
+                out.extend(d);
+            }
+        }
+    }
+    // With a dataset missing, "no case has tag x" would be noise on top of the real error.
+    if all_loaded && !suites.is_empty() {
+        let cases = suites.iter().flat_map(|s| &s.cases);
+        policy::check_slice_usage(&cfg.policy, cases, &src, &mut out);
+    }
+    let report_template = cfg
+        .report
+        .template
+        .as_deref()
+        .and_then(|t| read_template(&root, t, "report.template", &src, &mut out));
+
+    if !out.is_empty() {
+        return Err(ConfigError::many(out));
+    }
+    Ok(Plan {
+        config_path: config_path.to_path_buf(),
+        root,
+        config_hash: hash.finalize().to_hex().to_string(),
+        agent: cfg.agent,
+        body_template: body.map(|b| b.text),
+        suites,
+        run: cfg.run,
+        policy: cfg.policy,
+        report_template,
+    })
+}
+
+fn hash_file(hash: &mut blake3::Hasher, name: &Path, bytes: &[u8]) {
+    hash.update(name.to_string_lossy().as_bytes());
+    hash.update(&[0]);
+    hash.update(&(bytes.len() as u64).to_le_bytes());
+    hash.update(bytes);
+}
+
+/// Reads a template file named at `key` in the config and checks that it compiles.
+fn read_template(
+    root: &Path,
+    file: &Path,
+    key: &str,
+    src: &Source,
+    out: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    match std::fs::read_to_string(root.join(file)) {
+        Err(e) => {
+            out.push(src.at(
+                key,
+                format!(
+                    "cannot read template `{}`: {}",
+                    file.display(),
+                    lowercase_first(&e.to_string())
+                ),
+            ));
+            None
+        }
+        Ok(text) => match compile_error(&text) {
+            Some(e) => {
+                let d = Diagnostic::new(file, e.line, 1, e.message);
+                out.push(match e.help {
+                    Some(h) => d.with_help(h),
+                    None => d,
+                });
+                None
+            }
+            None => Some(text),
+        },
+    }
+}

@@ -1,0 +1,425 @@
+//! A position index over YAML text: the line and column where a key path starts.
+//!
+//! serde_yaml gives positions only for its own errors and keeps no spans on parsed values, so
+//! checks that run after parsing (a dataset that does not exist, a floor of 1.5) find their
+//! position here by scanning the source text. Best effort by design: block mappings and
+//! sequences and single-line flow collections (`{ floor: 0.8 }`, `[a, b]`) are indexed; the
+//! contents of block scalars and multi-line flow collections are not. A miss falls back to the
+//! deepest ancestor found, never to an error: this module must not reject any input (serde_yaml
+//! is the parser of record).
+
+mod flow;
+
+use flow::inline;
+
+/// A 1-based line and column (in characters), as serde_yaml reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, column: 1 };
+}
+
+/// One step of a key path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// `Seg::Key` from anything string-like (keeps call sites short).
+pub(crate) fn key(k: impl Into<String>) -> Seg {
+    Seg::Key(k.into())
+}
+
+/// Parses a serde_yaml error path such as `suites[0].dataset` or `.[1].expect.calls[2]`.
+pub(crate) fn parse_path(s: &str) -> Vec<Seg> {
+    let mut out = Vec::new();
+    for part in s.split('.').filter(|p| !p.is_empty()) {
+        let (name, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !name.is_empty() {
+            out.push(Seg::Key(name.to_string()));
+        }
+        while let Some(end) = rest.find(']') {
+            if let Ok(i) = rest[1..end].parse() {
+                out.push(Seg::Index(i));
+            }
+            rest = &rest[end + 1..];
+        }
+    }
+    out
+}
+
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub pos: Pos,
+    pub kind: Kind,
+}
+
+#[derive(Debug)]
+pub(crate) enum Kind {
+    Map(Vec<Entry>),
+    Seq(Vec<Node>),
+    /// The scalar's text without quotes (escapes not processed); `|`/`>` for block scalars.
+    Scalar(String),
+}
+
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub key: String,
+    pub key_pos: Pos,
+    pub value: Node,
+}
+
+impl Node {
+    fn child(&self, seg: &Seg) -> Option<&Node> {
+        match (&self.kind, seg) {
+            (Kind::Map(entries), Seg::Key(k)) => {
+                entries.iter().find(|e| &e.key == k).map(|e| &e.value)
+            }
+            (Kind::Seq(items), Seg::Index(i)) => items.get(*i),
+            _ => None,
+        }
+    }
+
+    /// The entries with this key (more than one when the key is duplicated).
+    pub fn entries<'a>(&'a self, k: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
+        let entries: &[Entry] = match &self.kind {
+            Kind::Map(e) => e,
+            _ => &[],
+        };
+        entries.iter().filter(move |e| e.key == k)
+    }
+
+    pub fn scalar(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// The index of one YAML document.
+#[derive(Debug)]
+pub(crate) struct Outline {
+    root: Option<Node>,
+}
+
+impl Outline {
+    pub fn parse(text: &str) -> Outline {
+        let lines = logical_lines(text);
+        let mut p = Parser { lines, i: 0 };
+        let root = (!p.lines.is_empty()).then(|| {
+            let indent = p.lines[0].indent;
+            p.node(indent)
+        });
+        Outline { root }
+    }
+
+    pub fn node(&self, path: &[Seg]) -> Option<&Node> {
+        path.iter()
+            .try_fold(self.root.as_ref()?, |node, seg| node.child(seg))
+    }
+
+    /// The deepest node on `path` that exists (the root at least).
+    fn deepest(&self, path: &[Seg]) -> (Option<&Node>, usize) {
+        let mut node = self.root.as_ref();
+        let mut depth = 0;
+        for seg in path {
+            match node.and_then(|n| n.child(seg)) {
+                Some(c) => {
+                    node = Some(c);
+                    depth += 1;
+                }
+                None => break,
+            }
+        }
+        (node, depth)
+    }
+
+    /// Where the value at `path` starts, or the deepest ancestor found.
+    pub fn value_pos(&self, path: &[Seg]) -> Pos {
+        self.deepest(path).0.map_or(Pos::START, |n| n.pos)
+    }
+
+    /// Where the key ending `path` is written (its value when the path ends in an index), or
+    /// the deepest ancestor found.
+    pub fn key_pos(&self, path: &[Seg]) -> Pos {
+        if let Some((Seg::Key(k), parent)) = path.split_last()
+            && let Some(e) = self.node(parent).and_then(|p| p.entries(k).next())
+        {
+            return e.key_pos;
+        }
+        self.value_pos(path)
+    }
+}
+
+/// A non-blank line without its comment; `indent` is the 0-based column where `text` starts.
+#[derive(Debug, Clone)]
+struct Line {
+    no: usize,
+    indent: usize,
+    text: String,
+}
+
+fn logical_lines(text: &str) -> Vec<Line> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let content = raw.trim_start_matches(' ');
+        let indent = raw.len() - content.len();
+        let content = strip_comment(content).trim_end();
+        let is_marker = content == "---" || content == "..." || content.starts_with("--- ");
+        if content.is_empty() || is_marker || content.starts_with('%') {
+            continue;
+        }
+        out.push(Line {
+            no: i + 1,
+            indent,
+            text: content.to_string(),
+        });
+    }
+    out
+}
+
+/// Cuts a ` # comment`, leaving `#` inside quoted scalars alone.
+fn strip_comment(s: &str) -> &str {
+    let (mut in_dq, mut in_sq, mut escaped) = (false, false, false);
+    let mut prev_token = None::<char>;
+    let mut prev = None::<char>;
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if in_dq {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_dq = false,
+                _ => {}
+            }
+        } else if in_sq {
+            if c == '\'' {
+                if chars.peek().map(|&(_, n)| n) == Some('\'') {
+                    chars.next();
+                } else {
+                    in_sq = false;
+                }
+            }
+        } else {
+            // A quote opens a quoted scalar only where a token starts; `it's` is plain text.
+            let at_token_start = matches!(prev_token, None | Some(':' | '-' | '[' | '{' | ','));
+            match c {
+                '"' if at_token_start => in_dq = true,
+                '\'' if at_token_start => in_sq = true,
+                '#' if prev.is_none_or(char::is_whitespace) => return &s[..i],
+                _ => {}
+            }
+        }
+        if !c.is_whitespace() {
+            prev_token = Some(c);
+        }
+        prev = Some(c);
+    }
+    s
+}
+
+struct Parser {
+    lines: Vec<Line>,
+    i: usize,
+}
+
+impl Parser {
+    fn current(&self) -> Option<&Line> {
+        self.lines.get(self.i)
+    }
+
+    /// Parses the node starting at the current line, whose indent is `indent`.
+    fn node(&mut self, indent: usize) -> Node {
+        let line = self.lines[self.i].clone();
+        if is_seq_item(&line.text) {
+            self.seq(indent)
+        } else if split_key(&line.text).is_some() {
+            self.map(indent)
+        } else {
+            self.i += 1;
+            self.skip_deeper(indent);
+            inline(&line.text, line.no, line.indent)
+        }
+    }
+
+    fn skip_deeper(&mut self, indent: usize) {
+        while self.current().is_some_and(|l| l.indent > indent) {
+            self.i += 1;
+        }
+    }
+
+    fn seq(&mut self, indent: usize) -> Node {
+        let pos = Pos {
+            line: self.lines[self.i].no,
+            column: indent + 1,
+        };
+        let mut items = Vec::new();
+        while let Some(line) = self.current().cloned() {
+            if line.indent != indent || !is_seq_item(&line.text) {
+                break;
+            }
+            let rest = &line.text[1..];
+            let item = rest.trim_start();
+            if item.is_empty() {
+                self.i += 1;
+                match self.current() {
+                    Some(next) if next.indent > indent => {
+                        let deeper = next.indent;
+                        items.push(self.node(deeper));
+                    }
+                    _ => items.push(Node {
+                        pos: Pos {
+                            line: line.no,
+                            column: indent + 2,
+                        },
+                        kind: Kind::Scalar(String::new()),
+                    }),
+                }
+            } else {
+                // `- key: v` opens a mapping whose keys line up with `key`: re-read the rest of
+                // the line as if it were a line of its own, indented that far.
+                let item_indent = indent + 1 + (rest.len() - item.len());
+                self.lines[self.i] = Line {
+                    no: line.no,
+                    indent: item_indent,
+                    text: item.to_string(),
+                };
+                items.push(self.node(item_indent));
+            }
+        }
+        Node {
+            pos,
+            kind: Kind::Seq(items),
+        }
+    }
+
+    fn map(&mut self, indent: usize) -> Node {
+        let pos = Pos {
+            line: self.lines[self.i].no,
+            column: indent + 1,
+        };
+        let mut entries = Vec::new();
+        while let Some(line) = self.current().cloned() {
+            if line.indent != indent || is_seq_item(&line.text) {
+                break;
+            }
+            let Some((key, after)) = split_key(&line.text) else {
+                break;
+            };
+            let key_pos = Pos {
+                line: line.no,
+                column: indent + 1,
+            };
+            let (value_text, value_off) = value_start(&line.text, after);
+            let value_pos = Pos {
+                line: line.no,
+                column: indent + line.text[..value_off].chars().count() + 1,
+            };
+            self.i += 1;
+            let value = if value_text.is_empty() {
+                match self.current() {
+                    Some(next) if next.indent > indent => {
+                        let deeper = next.indent;
+                        self.node(deeper)
+                    }
+                    // YAML allows a sequence under a key at the key's own indent.
+                    Some(next) if next.indent == indent && is_seq_item(&next.text) => {
+                        self.seq(indent)
+                    }
+                    _ => Node {
+                        pos: value_pos,
+                        kind: Kind::Scalar(String::new()),
+                    },
+                }
+            } else if value_text.starts_with(['|', '>']) {
+                self.skip_deeper(indent);
+                Node {
+                    pos: value_pos,
+                    kind: Kind::Scalar(value_text.chars().take(1).collect()),
+                }
+            } else {
+                self.skip_deeper(indent);
+                inline(value_text, line.no, value_pos.column - 1)
+            };
+            entries.push(Entry {
+                key,
+                key_pos,
+                value,
+            });
+        }
+        Node {
+            pos,
+            kind: Kind::Map(entries),
+        }
+    }
+}
+
+fn is_seq_item(text: &str) -> bool {
+    text == "-" || text.starts_with("- ")
+}
+
+/// The value text after a key's colon, past spaces, anchors (`&a`) and tags (`!t`), with its
+/// byte offset in the line.
+fn value_start(text: &str, after: usize) -> (&str, usize) {
+    let mut off = after;
+    loop {
+        let rest = &text[off..];
+        let trimmed = rest.trim_start();
+        off += rest.len() - trimmed.len();
+        if trimmed.starts_with(['&', '!']) {
+            off += trimmed.find(' ').unwrap_or(trimmed.len());
+        } else {
+            return (trimmed, off);
+        }
+    }
+}
+
+/// `key: rest` → the key (unquoted) and the byte offset just past the colon.
+fn split_key(text: &str) -> Option<(String, usize)> {
+    let ends_key = |rest: &str| rest.is_empty() || rest.starts_with([' ', '\t']);
+    if let Some(q) = text.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        let close = quoted_end(text, q)?;
+        let after = text[close..].trim_start();
+        let colon = text.len() - after.len();
+        return (after.starts_with(':') && ends_key(&after[1..]))
+            .then(|| (text[1..close - 1].to_string(), colon + 1));
+    }
+    if text.starts_with(['{', '[', '|', '>', '#']) {
+        return None;
+    }
+    let idx = text
+        .match_indices(':')
+        .map(|(i, _)| i)
+        .find(|&i| ends_key(&text[i + 1..]))?;
+    Some((text[..idx].trim_end().to_string(), idx + 1))
+}
+
+/// The byte offset just past the quote that closes a scalar opened by `text`'s first char.
+fn quoted_end(text: &str, q: char) -> Option<usize> {
+    let mut escaped = false;
+    let mut chars = text.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if q == '"' => escaped = true,
+            '\'' if q == '\'' && chars.peek().map(|&(_, n)| n) == Some('\'') => {
+                chars.next();
+            }
+            _ if c == q => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

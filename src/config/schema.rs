@@ -1,0 +1,132 @@
+//! The published JSON Schemas of `evalgate.yaml` and of a dataset file.
+//!
+//! Generated from the `model` types (the schema cannot drift from the parser). Editors use
+//! them for completion; the parser stays the authority on what is valid.
+
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema};
+
+use serde_json::json;
+
+use crate::model::{Case, ConfigFile, MetricName};
+
+/// JSON Schema (draft 2020-12) of `evalgate.yaml`, pretty-printed.
+pub fn config_schema() -> String {
+    render::<ConfigFile>(
+        "evalgate.yaml",
+        "evalgate configuration: agent, suites, run, policy, report.",
+        |schema| {
+            // schemars describes a map's values, not its keys; metric names are a closed set.
+            let names: Vec<&str> = MetricName::ALL.iter().map(|m| m.as_str()).collect();
+            if let Some(metrics) = schema
+                .pointer_mut("/$defs/PolicySpec/properties/metrics")
+                .and_then(|m| m.as_object_mut())
+            {
+                metrics.insert("propertyNames".into(), json!({ "enum": names }));
+            }
+        },
+    )
+}
+
+/// JSON Schema (draft 2020-12) of a dataset file `evals/<dataset>/v<N>.yaml`: a list of cases.
+pub fn dataset_schema() -> String {
+    render::<Vec<Case>>(
+        "evalgate dataset",
+        "A versioned golden dataset: a list of cases.",
+        |_| {},
+    )
+}
+
+fn render<T: JsonSchema>(
+    title: &str,
+    description: &str,
+    adjust: impl FnOnce(&mut Schema),
+) -> String {
+    let mut schema: Schema = SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<T>();
+    adjust(&mut schema);
+    schema.insert("title".into(), title.into());
+    schema.insert("description".into(), description.into());
+    serde_json::to_string_pretty(&schema).expect("a schema serializes to JSON")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::yaml::to_json;
+
+    const EXAMPLE: &str = r#"
+version: 1
+agent:
+  url: http://127.0.0.1:{port}/chat
+  headers: { Authorization: "Bearer ${SUPPORT_TOKEN}" }
+  timeout_ms: 5000
+  start:
+    command: [evalgate, demo-agent, --port, "{port}"]
+suites:
+  - name: support
+    dataset: support
+policy:
+  metrics:
+    task_success: { floor: 0.8 }
+    tool_f1: { floor: 0.9, weight: 2 }
+    arg_accuracy: { floor: 0.9, gate: warn }
+  composite: { floor: 0.85 }
+  slices:
+    - { tier: critical, floor: 1.0 }
+    - { tag: refund, metric: tool_f1, floor: 0.9, gate: warn }
+  max_error_rate: 0.1
+"#;
+
+    fn validator(schema: &str) -> jsonschema::Validator {
+        jsonschema::validator_for(&serde_json::from_str(schema).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn config_schema_accepts_the_example_and_rejects_unknown_keys() {
+        let v = validator(&config_schema());
+        let example = to_json(EXAMPLE).unwrap();
+        let errors: Vec<String> = v.iter_errors(&example).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let typo = to_json(&EXAMPLE.replace("timeout_ms: 5000", "timeout: 5000")).unwrap();
+        assert!(!v.is_valid(&typo));
+        let bad_metric = to_json(&EXAMPLE.replace("tool_f1: {", "tool_f2: {")).unwrap();
+        assert!(!v.is_valid(&bad_metric));
+    }
+
+    #[test]
+    fn dataset_schema_accepts_cases_and_rejects_unknown_keys() {
+        let v = validator(&dataset_schema());
+        let ok = r#"
+- id: refund-over-limit-escalates
+  tags: [billing, refund]
+  tier: critical
+  input: "Refund invoice INV-2207"
+  expect:
+    trajectory:
+      match: in_order
+      calls:
+        - name: fetch_invoice
+          args: { invoice_id: INV-2207 }
+        - any_order: [{ name: a }, { name: b }]
+      forbid: [issue_refund]
+      max_calls: 4
+    response:
+      - contains: "escalat"
+      - similarity: { expected: "We escalated", min: 0.5 }
+- id: chat
+  input:
+    - { role: user, content: hi }
+"#;
+        let errors: Vec<String> = v
+            .iter_errors(&to_json(ok).unwrap())
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert!(!v.is_valid(&to_json("- id: a\n  input: hi\n  expct: {}\n").unwrap()));
+        assert!(!v.is_valid(
+            &to_json("- id: a\n  input: hi\n  expect: { response: [{contain: x}] }\n").unwrap()
+        ));
+    }
+}
