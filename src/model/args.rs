@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// Keys that turn an object into a matcher.
-pub const MATCHER_KEYS: &[&str] = &["regex", "any", "one_of", "approx", "tol", "contains", "equals"];
+pub const MATCHER_KEYS: &[&str] = &[
+    "regex", "any", "one_of", "approx", "tol", "contains", "equals",
+];
 
 /// What one argument (or the whole argument object) is expected to be.
 #[derive(Debug, Clone)]
@@ -76,7 +78,11 @@ fn compile_matcher(map: &Map<String, Value>) -> Result<ArgMatcher, String> {
             if forms.is_empty() {
                 "none (`tol` goes with `approx`)".to_string()
             } else {
-                forms.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+                forms
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         ));
     }
@@ -140,7 +146,9 @@ impl TryFrom<Value> for ArgsSpec {
     type Error = String;
     fn try_from(raw: Value) -> Result<Self, String> {
         if !raw.is_object() {
-            return Err(format!("`args` takes a mapping of argument names to expected values, got `{raw}`"));
+            return Err(format!(
+                "`args` takes a mapping of argument names to expected values, got `{raw}`"
+            ));
         }
         let compiled = ArgExpect::compile(&raw)?;
         Ok(ArgsSpec { raw, compiled })

@@ -107,7 +107,10 @@ impl<'de> Deserialize<'de> for Input {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Input, E> {
                 Ok(Input::Text(v.to_string()))
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Input, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Input, A::Error> {
                 let mut msgs = Vec::new();
                 while let Some(m) = seq.next_element::<Message>()? {
                     msgs.push(m);

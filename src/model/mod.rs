@@ -17,7 +17,7 @@ pub mod verdict;
 pub use args::{ArgExpect, ArgMatcher, ArgsSpec};
 pub use case::{
     ArgsMode, Case, Expect, ExpectItem, ExpectedCall, Input, Lineage, MatchMode, Message,
-    Review, ResponseCheck, Role, SimilaritySpec, SourceLoc, TrajectoryExpect,
+    ResponseCheck, Review, Role, SimilaritySpec, SourceLoc, TrajectoryExpect,
 };
 pub use metric::MetricName;
 pub use plan::{
