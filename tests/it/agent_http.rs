@@ -426,3 +426,54 @@ async fn a_never_ready_process_is_killed_at_the_deadline() {
         .unwrap();
     assert!(!pid_alive(pid), "pid {pid} was killed and reaped");
 }
+
+/// CPU seconds used by the calling thread so far (user + system), from `/proc/thread-self/stat`.
+fn thread_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+    // Fields after the `(comm)`; utime and stime are fields 14 and 15 (1-based) of the line.
+    let after = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = after.split(' ').collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    ticks as f64 / 100.0
+}
+
+/// The runner's budget (≤ 0.25 ms CPU per case at 2000 cases × concurrency 64 against a 50 ms
+/// agent). The runner, the HTTP client and the scorer all run on this test's single thread
+/// (the fake agent has its own runtime), so that thread's CPU time is what is measured.
+/// Run with `cargo test --release --test it -- --ignored cpu --nocapture`.
+#[tokio::test]
+#[ignore = "benchmark; run on demand"]
+async fn cpu_per_case_stays_within_budget() {
+    let fake = FakeAgent::start(|r| {
+        Reply::Delayed(
+            Duration::from_millis(50),
+            Box::new(Reply::Json(good_reply(&r.input))),
+        )
+    })
+    .await;
+    let cases = (0..2000)
+        .map(|i| {
+            case_expecting(
+                &format!("c{i:04}"),
+                &format!("q{i}"),
+                &[("lookup", json!({"q": format!("q{i}")}))],
+            )
+        })
+        .collect();
+    let p = plan(agent_spec(&fake.url()), vec![("s", cases)]);
+    let cpu = thread_cpu_seconds();
+    let started = Instant::now();
+    let results = run(&p, 64).await;
+    let per_case_ms = (thread_cpu_seconds() - cpu) * 1000.0 / 2000.0;
+    eprintln!(
+        "{per_case_ms:.3} ms CPU per case, wall {:?}",
+        started.elapsed()
+    );
+    assert!(results.iter().all(|r| r.outcome == Outcome::Passed));
+    // An unoptimized build is several times slower; the 0.25 ms budget is for release builds.
+    let budget = if cfg!(debug_assertions) { 1.0 } else { 0.25 };
+    assert!(
+        per_case_ms <= budget,
+        "{per_case_ms:.3} ms CPU per case (budget {budget} ms)"
+    );
+}

@@ -3,7 +3,10 @@
 //!
 //! Every path except `GET /health` goes to the script. It counts requests, tracks the peak
 //! number of requests in flight and records each request (headers and body) for assertions.
+//! The server runs on its own one-thread runtime, so it works under any test runtime flavour
+//! and its CPU time is not charged to the thread that drives the code under test.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -53,6 +56,7 @@ type Script = dyn Fn(&Request) -> Reply + Send + Sync;
 struct Shared {
     script: Box<Script>,
     requests: Mutex<Vec<Request>>,
+    per_input: Mutex<HashMap<String, usize>>,
     in_flight: AtomicUsize,
     peak: AtomicUsize,
 }
@@ -61,12 +65,15 @@ struct Shared {
 pub struct FakeAgent {
     pub addr: SocketAddr,
     shared: Arc<Shared>,
-    server: tokio::task::JoinHandle<()>,
+    runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl Drop for FakeAgent {
     fn drop(&mut self) {
-        self.server.abort();
+        // `shutdown_background` is the one way to drop a runtime from inside another one.
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
     }
 }
 
@@ -76,6 +83,7 @@ impl FakeAgent {
         let shared = Arc::new(Shared {
             script: Box::new(script),
             requests: Mutex::new(Vec::new()),
+            per_input: Mutex::new(HashMap::new()),
             in_flight: AtomicUsize::new(0),
             peak: AtomicUsize::new(0),
         });
@@ -83,15 +91,22 @@ impl FakeAgent {
             .route("/health", get(|| async { "ok" }))
             .fallback(handle)
             .with_state(shared.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
         let addr = listener.local_addr().unwrap();
-        let server = tokio::spawn(async move {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
             axum::serve(listener, app).await.unwrap();
         });
         FakeAgent {
             addr,
             shared,
-            server,
+            runtime: Some(runtime),
         }
     }
 
@@ -135,11 +150,17 @@ async fn handle(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Byt
 
     let json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let input = json["input"].as_str().unwrap_or_default().to_string();
+    let nth_for_input = {
+        let mut per_input = shared.per_input.lock().unwrap();
+        let n = per_input.entry(input.clone()).or_default();
+        *n += 1;
+        *n
+    };
     let request = {
         let mut requests = shared.requests.lock().unwrap();
         let request = Request {
             n: requests.len() + 1,
-            nth_for_input: 1 + requests.iter().filter(|r| r.input == input).count(),
+            nth_for_input,
             input,
             body: json,
             headers,
