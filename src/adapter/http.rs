@@ -67,8 +67,14 @@ impl HttpAgent {
         let shown_url = show_url(&url);
         let headers = build_headers(spec, env)?;
         let body = body_template.map(compile_template).transpose()?;
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("evalgate/", env!("CARGO_PKG_VERSION")))
+        let mut builder =
+            reqwest::Client::builder().user_agent(concat!("evalgate/", env!("CARGO_PKG_VERSION")));
+        // `HTTP_PROXY` is honoured for remote agents, but a proxy cannot reach this machine's
+        // loopback (reqwest does not exempt it on its own).
+        if is_loopback(&url) {
+            builder = builder.no_proxy();
+        }
+        let client = builder
             .build()
             .map_err(|e| AdapterError::Client(e.without_url().to_string()))?;
         Ok(HttpAgent {
@@ -137,7 +143,6 @@ impl HttpAgent {
             .client
             .request(self.method.clone(), self.url.clone())
             .headers(self.headers.clone())
-            .header(CONTENT_TYPE, "application/json")
             .timeout(self.timeout)
             .body(body)
             .send()
@@ -355,6 +360,16 @@ fn strip_query(url: &str) -> &str {
     url.split(['?', '#']).next().unwrap_or(url)
 }
 
+pub(crate) fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// The URL as messages show it: userinfo, query and fragment removed (they can hold secrets).
 pub(crate) fn show_url(url: &Url) -> String {
     let mut shown = url.clone();
@@ -391,6 +406,10 @@ fn build_headers(
             })?;
         header_value.set_sensitive(true);
         headers.insert(header_name, header_value);
+    }
+    // The user's own `Content-Type` (e.g. a vendor JSON type) wins.
+    if !headers.contains_key(CONTENT_TYPE) {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
     Ok(headers)
 }

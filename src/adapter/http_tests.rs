@@ -128,6 +128,32 @@ fn shown_urls_drop_userinfo_query_and_fragment() {
 }
 
 #[test]
+fn loopback_hosts_are_recognized() {
+    for (url, expected) in [
+        ("http://127.0.0.1:8080/", true),
+        ("http://localhost/", true),
+        ("http://[::1]:9/", true),
+        ("http://127.0.0.2/", true),
+        ("https://agent.example/", false),
+        ("http://10.0.0.1/", false),
+    ] {
+        assert_eq!(is_loopback(&Url::parse(url).unwrap()), expected, "{url}");
+    }
+}
+
+#[test]
+fn content_type_defaults_to_json_unless_set() {
+    let agent = HttpAgent::new(&spec("http://127.0.0.1:9/"), None, None, &no_env).unwrap();
+    assert_eq!(agent.headers[CONTENT_TYPE], "application/json");
+    let mut s = spec("http://127.0.0.1:9/");
+    s.headers
+        .insert("Content-Type".into(), "application/vnd.agent+json".into());
+    let agent = HttpAgent::new(&s, None, None, &no_env).unwrap();
+    assert_eq!(agent.headers.get_all(CONTENT_TYPE).iter().count(), 1);
+    assert_eq!(agent.headers[CONTENT_TYPE], "application/vnd.agent+json");
+}
+
+#[test]
 fn default_body_carries_input_messages_and_case_id() {
     let agent = HttpAgent::new(&spec("http://127.0.0.1:9/"), None, None, &no_env).unwrap();
     let body = agent

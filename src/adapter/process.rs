@@ -216,7 +216,9 @@ async fn launch(p: Prepared) -> Result<AgentProcess, AdapterError> {
         stderr,
     };
 
+    // The started agent is local: a proxy from the environment could not reach it.
     let client = reqwest::Client::builder()
+        .no_proxy()
         .build()
         .map_err(|e| AdapterError::Client(e.without_url().to_string()))?;
     let shown_ready =
