@@ -10,6 +10,7 @@
 //! process that never became ready). Header values are secrets: no error, log or `Debug` output
 //! contains them.
 
+mod endpoint;
 mod error;
 mod http;
 mod mapping;

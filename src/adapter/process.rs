@@ -16,7 +16,7 @@ use reqwest::Url;
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::{Child, Command};
 
-use super::http::{expand_vars, show_url};
+use super::endpoint::{expand_vars, show_url};
 use super::{AdapterError, install_crypto_provider};
 use crate::model::StartSpec;
 

@@ -3,3 +3,4 @@
 mod common;
 
 mod agent_http;
+mod agent_process;
