@@ -1,0 +1,336 @@
+//! [`HttpAgent`]: one case → one HTTP request (with retries) → a [`Trajectory`] or a `CaseError`.
+//!
+//! Owns the request body (a minijinja template compiled once, or the default JSON), the headers
+//! (`${VAR}` expanded at construction, kept as sensitive values) and the retry loop. It must not
+//! read the environment (the CLI passes a lookup function) nor print header values anywhere.
+
+use std::fmt;
+use std::time::{Duration, Instant, SystemTime};
+
+use minijinja::value::Serde;
+use minijinja::{Environment, UndefinedBehavior, context};
+use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
+use reqwest::{Method, StatusCode, Url};
+use serde::Serialize;
+
+use super::endpoint::{build_headers, is_loopback, resolve_url, show_url};
+use super::mapping::{parse_reply, quote};
+use super::retry::{backoff, retry_after_delay};
+use super::{AdapterError, AgentReply, install_crypto_provider};
+use crate::model::{
+    AgentSpec, Case, CaseError, ErrorKind, HttpMethod, Message, ResponseMapping, RetrySpec, Role,
+};
+
+/// How much of an error reply's body the `http_status` message quotes.
+const STATUS_BODY_CHARS: usize = 200;
+
+/// The agent under test, reached over HTTP. Cheap to share: the runner calls it concurrently.
+pub struct HttpAgent {
+    client: reqwest::Client,
+    url: Url,
+    /// `url` without userinfo, query and fragment: the only form that appears in messages.
+    shown_url: String,
+    method: Method,
+    /// Marked sensitive; never printed (see the `Debug` impl).
+    headers: HeaderMap,
+    body: Option<Environment<'static>>,
+    mapping: ResponseMapping,
+    timeout: Duration,
+    retry: RetrySpec,
+}
+
+impl fmt::Debug for HttpAgent {
+    // Hand-written so header values (API keys) can never reach a log through `{:?}`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
+        f.debug_struct("HttpAgent")
+            .field("url", &self.shown_url)
+            .field("method", &self.method)
+            .field("headers", &header_names)
+            .field("body_template", &self.body.is_some())
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HttpAgent {
+    /// Builds the agent from its spec. `port` fills `{port}` in the URL (a started agent);
+    /// `env` resolves `${VAR}` in header values.
+    pub fn new(
+        spec: &AgentSpec,
+        body_template: Option<&str>,
+        port: Option<u16>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<HttpAgent, AdapterError> {
+        install_crypto_provider();
+        let url = resolve_url(&spec.url, port)?;
+        let shown_url = show_url(&url);
+        let headers = build_headers(spec, env)?;
+        let body = body_template.map(compile_template).transpose()?;
+        let mut builder =
+            reqwest::Client::builder().user_agent(concat!("evalgate/", env!("CARGO_PKG_VERSION")));
+        // `HTTP_PROXY` is honoured for remote agents, but a proxy cannot reach this machine's
+        // loopback (reqwest does not exempt it on its own).
+        if is_loopback(&url) {
+            builder = builder.no_proxy();
+        }
+        let client = builder
+            .build()
+            .map_err(|e| AdapterError::Client(e.without_url().to_string()))?;
+        Ok(HttpAgent {
+            client,
+            url,
+            shown_url,
+            method: match spec.method {
+                HttpMethod::Post => Method::POST,
+                HttpMethod::Put => Method::PUT,
+                HttpMethod::Get => Method::GET,
+            },
+            headers,
+            body,
+            mapping: spec.response.clone(),
+            timeout: Duration::from_millis(spec.timeout_ms),
+            retry: spec.retry.clone(),
+        })
+    }
+
+    /// Runs the agent on one case, retrying transport failures, 429 and 5xx.
+    pub async fn call(&self, case: &Case) -> AgentReply {
+        let started = Instant::now();
+        let elapsed = || u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let body = match self.render_body(case) {
+            Ok(body) => body,
+            Err(message) => {
+                return AgentReply {
+                    result: Err(CaseError {
+                        kind: ErrorKind::Request,
+                        message,
+                    }),
+                    attempts: 0,
+                    duration_ms: elapsed(),
+                };
+            }
+        };
+        let mut attempts = 0;
+        let result = loop {
+            attempts += 1;
+            let attempt_started = Instant::now();
+            match self.attempt(body.clone()).await {
+                Ok(mut trajectory) => {
+                    trajectory.latency_ms =
+                        u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                    break Ok(trajectory);
+                }
+                Err(failure) if failure.retryable && attempts <= self.retry.max_retries => {
+                    let delay = failure
+                        .retry_after
+                        .unwrap_or_else(|| backoff(&self.retry, attempts - 1));
+                    tokio::time::sleep(delay).await;
+                }
+                Err(failure) => break Err(failure.into_case_error(attempts)),
+            }
+        };
+        AgentReply {
+            result,
+            attempts,
+            duration_ms: elapsed(),
+        }
+    }
+
+    /// One HTTP exchange. The per-request timeout covers connecting through reading the body.
+    async fn attempt(&self, body: String) -> Result<crate::model::Trajectory, Failure> {
+        let response = self
+            .client
+            .request(self.method.clone(), self.url.clone())
+            .headers(self.headers.clone())
+            .timeout(self.timeout)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| self.transport_failure(&e))?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| retry_after_delay(&self.retry, v, SystemTime::now()));
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_failure(&e))?;
+        if !status.is_success() {
+            return Err(Failure {
+                kind: ErrorKind::HttpStatus,
+                retryable: status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error(),
+                retry_after,
+                detail: Detail::Status {
+                    status,
+                    body: quote(&bytes, STATUS_BODY_CHARS),
+                },
+            });
+        }
+        parse_reply(&bytes, &self.mapping).map_err(|message| Failure {
+            kind: ErrorKind::BadResponse,
+            retryable: false,
+            retry_after: None,
+            detail: Detail::Final(message),
+        })
+    }
+
+    fn transport_failure(&self, e: &reqwest::Error) -> Failure {
+        let (kind, detail) = if e.is_timeout() {
+            (
+                ErrorKind::Timeout,
+                format!(
+                    "no reply from `{}` within {} ms",
+                    self.shown_url,
+                    self.timeout.as_millis()
+                ),
+            )
+        } else if e.is_connect() {
+            (
+                ErrorKind::Connect,
+                format!(
+                    "could not connect to `{}`: {}",
+                    self.shown_url,
+                    root_cause(e)
+                ),
+            )
+        } else {
+            (
+                ErrorKind::Connect,
+                format!(
+                    "the connection to `{}` failed: {}",
+                    self.shown_url,
+                    root_cause(e)
+                ),
+            )
+        };
+        Failure {
+            kind,
+            retryable: true,
+            retry_after: None,
+            detail: Detail::Transport(detail),
+        }
+    }
+
+    fn render_body(&self, case: &Case) -> Result<String, String> {
+        let input = case.input.last_user_text();
+        let messages = case.input.messages();
+        match &self.body {
+            None => serde_json::to_string(&DefaultBody {
+                input,
+                messages: &messages,
+                case_id: &case.id,
+            })
+            .map_err(|e| format!("could not encode the request body: {e}")),
+            Some(env) => render_template(
+                env,
+                input,
+                &messages,
+                &case.id,
+                &case.tags,
+                case.tier.as_deref(),
+            )
+            .map_err(|e| format!("request body template failed: {e:#}")),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct DefaultBody<'a> {
+    input: &'a str,
+    messages: &'a [Message],
+    case_id: &'a str,
+}
+
+fn render_template(
+    env: &Environment<'static>,
+    input: &str,
+    messages: &[Message],
+    id: &str,
+    tags: &[String],
+    tier: Option<&str>,
+) -> Result<String, minijinja::Error> {
+    env.get_template("body")?.render(context! {
+        input => input,
+        messages => Serde(messages),
+        case => context! { id => id, tags => Serde(tags), tier => tier },
+    })
+}
+
+/// Compiles the body template once, and renders it on a sample case so that a misspelled
+/// variable (strict undefined) is a setup error instead of an error on every case.
+fn compile_template(source: &str) -> Result<Environment<'static>, AdapterError> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.add_template_owned("body", source.to_string())
+        .map_err(|e| AdapterError::Template(format!("{e:#}")))?;
+    let sample = [Message {
+        role: Role::User,
+        content: "hello".into(),
+    }];
+    render_template(&env, "hello", &sample, "sample", &[], None)
+        .map_err(|e| AdapterError::Template(format!("{e:#}")))?;
+    Ok(env)
+}
+
+/// A failed attempt, before we know whether it is the last one.
+struct Failure {
+    kind: ErrorKind,
+    retryable: bool,
+    retry_after: Option<Duration>,
+    detail: Detail,
+}
+
+enum Detail {
+    Status {
+        status: StatusCode,
+        body: String,
+    },
+    Transport(String),
+    /// Not retried, so no attempt count is added.
+    Final(String),
+}
+
+impl Failure {
+    fn into_case_error(self, attempts: u32) -> CaseError {
+        let after = match attempts {
+            1 => "after 1 attempt".to_string(),
+            n => format!("after {n} attempts"),
+        };
+        let message = match self.detail {
+            Detail::Status { status, body } => {
+                let reason = status.canonical_reason().unwrap_or("");
+                let head = format!("HTTP {} {reason}", status.as_u16());
+                let head = head.trim_end();
+                if body.is_empty() {
+                    format!("{head} {after}")
+                } else {
+                    format!("{head} {after}: {body}")
+                }
+            }
+            Detail::Transport(text) => format!("{text} ({after})"),
+            Detail::Final(text) => text,
+        };
+        CaseError {
+            kind: self.kind,
+            message,
+        }
+    }
+}
+
+/// The innermost error of a chain ("Connection refused (os error 111)"), which is the part a
+/// person can act on; the outer layers repeat the URL.
+fn root_cause(e: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+#[cfg(test)]
+#[path = "http_tests.rs"]
+mod tests;

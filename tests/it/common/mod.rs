@@ -1,0 +1,8 @@
+//! Shared helpers of the integration tests: local fake servers on 127.0.0.1:0 and model
+//! fixtures. No mocks of our own code; everything talks real HTTP over loopback.
+
+// Each test module uses a different subset of these helpers.
+#![allow(dead_code)]
+
+pub mod fake_agent;
+pub mod fixtures;
