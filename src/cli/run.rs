@@ -92,7 +92,7 @@ async fn run_with_agent(
         }
     };
     let total = selected.len() * opts.trials as usize;
-    let mut console = Console::new(progress_mode(args.progress), total);
+    let console = Console::new(progress_mode(args.progress), total);
     let started_at = chrono::Utc::now();
     let clock = Instant::now();
     let mut log_error = None;
@@ -131,7 +131,8 @@ async fn run_with_agent(
         datasets: plan
             .suites
             .iter()
-            .map(|s| DatasetRef {
+            .enumerate()
+            .map(|(i, s)| DatasetRef {
                 suite: s.name.clone(),
                 dataset: s.dataset.clone(),
                 version: s.version,
@@ -140,7 +141,7 @@ async fn run_with_agent(
                     .strip_prefix(&plan.root)
                     .unwrap_or(&s.path)
                     .to_path_buf(),
-                cases: selected.iter().filter(|sel| sel.suite == s.name).count(),
+                cases: selected.iter().filter(|sel| sel.suite == i).count(),
             })
             .collect(),
         concurrency: opts.concurrency,
@@ -164,7 +165,13 @@ async fn run_with_agent(
             }
         };
     println!("{}", crate::report::render_summary(&report));
-    println!("reports: {}", written.describe());
+    println!(
+        "reports: {}, {}, {}, {}",
+        written.results_json.display(),
+        args.out.join("cases.jsonl").display(),
+        written.junit_xml.display(),
+        written.report_md.display()
+    );
     match status {
         VerdictStatus::Pass => exit::PASS,
         VerdictStatus::Fail => exit::GATE_FAILED,

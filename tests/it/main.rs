@@ -4,3 +4,4 @@ mod common;
 
 mod agent_http;
 mod agent_process;
+mod cli;
