@@ -17,9 +17,6 @@ mod parse;
 mod server;
 mod wire;
 
-#[cfg(test)]
-mod dataset_tests;
-
 use std::fmt;
 use std::str::FromStr;
 

@@ -296,7 +296,12 @@ fn metric_row(m: &MetricRow) -> RowView {
             .map(|f| format!("{f:.3}"))
             .unwrap_or_else(|| "—".into()),
         weight: fmt_weight(m.weight),
-        gate: gate_str(m.gate),
+        // A gate only means something next to a floor.
+        gate: if m.floor.is_some() {
+            gate_str(m.gate)
+        } else {
+            "—"
+        },
         status: status_str(m.status),
         status_label: status_label(m.status),
     }

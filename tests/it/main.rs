@@ -5,3 +5,4 @@ mod common;
 mod agent_http;
 mod agent_process;
 mod cli;
+mod demo;
