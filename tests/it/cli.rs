@@ -251,3 +251,59 @@ fn score_reports_a_bad_line_with_its_number() {
         text(&o)
     );
 }
+
+/// Ctrl-C during a run: exit 130, the started agent is stopped, finished cases stay on disk.
+#[test]
+fn ctrl_c_stops_the_started_agent() {
+    let dir = tempfile::tempdir().unwrap();
+    // A latency no other process uses, so the agent can be found by its command line.
+    let marker = format!("{}", 40_000 + std::process::id() % 10_000);
+    write(
+        dir.path(),
+        "evalgate.yaml",
+        &format!(
+            "version: 1\nagent:\n  url: http://127.0.0.1:{{port}}/chat\n  start:\n    command: [evalgate, demo-agent, --port, \"{{port}}\", --latency-ms, \"{marker}\"]\nsuites:\n  - name: s\n    dataset: s\n"
+        ),
+    );
+    write(dir.path(), "evals/s/v1.yaml", TWO_CASES);
+    let child = Command::new(env!("CARGO_BIN_EXE_evalgate"))
+        .args(["run", "--out", "out", "--progress", "quiet"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let agent_running = || {
+        Command::new("pgrep")
+            .args([
+                "-f",
+                &format!("demo-agent --port [0-9]+ --latency-ms {marker}"),
+            ])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    };
+    // Wait until the agent is up and requests are in flight (each takes `marker` ms).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !agent_running() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the agent never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", text(&o));
+    assert!(!agent_running(), "the agent outlived evalgate");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("interrupted"));
+    assert!(
+        !dir.path().join("out/results.json").exists(),
+        "no report from a cut-short run"
+    );
+}
