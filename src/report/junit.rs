@@ -19,6 +19,13 @@ use super::view::{Naming, first_failure};
 
 /// Renders the run as JUnit XML; suites sorted by name, runs by case id and trial.
 pub fn render_junit(report: &RunReport) -> String {
+    let mut buf = Vec::new();
+    write_junit(report, &mut buf).expect("writing to memory cannot fail");
+    String::from_utf8(buf).expect("quick-junit writes UTF-8")
+}
+
+/// Streams `junit.xml` into `w` (what [`render_junit`] returns).
+pub fn write_junit(report: &RunReport, w: impl std::io::Write) -> std::io::Result<()> {
     let naming = Naming::new(report);
     let mut by_suite: BTreeMap<&str, Vec<&CaseResult>> = BTreeMap::new();
     for r in &report.cases {
@@ -42,9 +49,7 @@ pub fn render_junit(report: &RunReport) -> String {
         junit.add_test_suite(ts);
     }
     junit.set_time(Duration::from_millis(report.meta.duration_ms));
-    junit
-        .to_string()
-        .expect("quick-junit writes to a String without I/O errors")
+    junit.serialize(w).map_err(std::io::Error::other)
 }
 
 fn test_case(r: &CaseResult, trials: bool) -> TestCase {

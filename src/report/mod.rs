@@ -60,8 +60,8 @@ pub fn write_reports(
     report: &RunReport,
     template: Option<&str>,
 ) -> Result<WrittenReports, ReportError> {
-    let results = render_results(report);
-    let junit = render_junit(report);
+    // The Markdown is rendered first: it is the only renderer that can fail on user input (a
+    // template), and it must fail before anything is written.
     let markdown = render_markdown(report, template)?;
     fs::create_dir_all(out_dir).map_err(|source| ReportError::Write {
         path: out_dir.to_path_buf(),
@@ -72,33 +72,66 @@ pub fn write_reports(
         junit_xml: out_dir.join("junit.xml"),
         report_md: out_dir.join("report.md"),
     };
-    write_atomic(&written.results_json, &results)?;
-    write_atomic(&written.junit_xml, &junit)?;
-    write_atomic(&written.report_md, &markdown)?;
+    // The large documents stream into temp files; all three are renamed into place only once
+    // every one of them is complete.
+    let staged = [
+        stage(&written.results_json, |w| json::write_results(report, w))?,
+        stage(&written.junit_xml, |w| junit::write_junit(report, w))?,
+        stage(&written.report_md, |w| w.write_all(markdown.as_bytes()))?,
+    ];
+    for (tmp, path) in &staged {
+        if let Err(source) = fs::rename(tmp, path) {
+            for (tmp, _) in &staged {
+                let _ = fs::remove_file(tmp);
+            }
+            return Err(ReportError::Write {
+                path: path.clone(),
+                source,
+            });
+        }
+    }
     Ok(written)
 }
 
-/// Writes `contents` to `path` through a temp file in the same directory and a rename.
-pub fn write_atomic(path: &Path, contents: &str) -> Result<(), ReportError> {
-    let err = |source| ReportError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
+/// Writes `path`'s future contents into a temp file beside it; returns (temp, path).
+fn stage(
+    path: &Path,
+    write: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<()>,
+) -> Result<(PathBuf, PathBuf), ReportError> {
+    let tmp = temp_path(path);
+    let result = (|| {
+        let mut w = io::BufWriter::new(File::create(&tmp)?);
+        write(&mut w)?;
+        let f = w.into_inner().map_err(io::IntoInnerError::into_error)?;
+        f.sync_all()
+    })();
+    match result {
+        Ok(()) => Ok((tmp, path.to_path_buf())),
+        Err(source) => {
+            let _ = fs::remove_file(&tmp);
+            Err(ReportError::Write {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+    }
+}
+
+fn temp_path(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = File::create(&tmp)?;
-        f.write_all(contents.as_bytes())?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Writes `contents` to `path` through a temp file in the same directory and a rename.
+pub fn write_atomic(path: &Path, contents: &str) -> Result<(), ReportError> {
+    let (tmp, path) = stage(path, |w| w.write_all(contents.as_bytes()))?;
+    fs::rename(&tmp, &path).map_err(|source| {
         let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(err)
+        ReportError::Write { path, source }
+    })
 }
 
 /// `cases.jsonl`: one line per finished run, flushed as it is written so a crash keeps every
