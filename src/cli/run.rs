@@ -147,6 +147,7 @@ async fn run_with_agent(
         concurrency: opts.concurrency,
         trials: opts.trials,
         filters: describe_filters(args),
+        judge_fingerprints: Default::default(),
     };
     let verdict = crate::policy::evaluate(&results, &plan.policy);
     let status = verdict.status;
@@ -155,6 +156,7 @@ async fn run_with_agent(
         meta,
         verdict: Some(verdict),
         cases: results,
+        judges: Vec::new(),
     };
     let written =
         match crate::report::write_reports(&args.out, &report, plan.report_template.as_deref()) {

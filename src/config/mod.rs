@@ -10,6 +10,7 @@
 mod agent;
 mod dataset;
 mod error;
+mod judges;
 mod load;
 mod locate;
 mod policy;
@@ -28,6 +29,7 @@ mod testutil;
 
 pub use dataset::load_dataset;
 pub use error::{ConfigError, Diagnostic, display_path};
+pub use judges::JUDGE_TEMPLATES_DIR;
 pub use load::load;
 pub use schema::{config_schema, dataset_schema};
 pub use suite::{EVALS_DIR, version_of};

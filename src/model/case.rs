@@ -336,6 +336,8 @@ pub enum ResponseCheck {
     JsonSchema(serde_json::Value),
     /// `similar` ratio between the response and `expected` is at least `min`.
     Similarity(SimilaritySpec),
+    /// An LLM judge declared in `evalgate.yaml` (scored by `judge`, not by `scorer`).
+    Judge(super::judge::JudgeCheck),
 }
 
 impl ResponseCheck {
@@ -348,6 +350,7 @@ impl ResponseCheck {
             ResponseCheck::Regex(_) => "regex",
             ResponseCheck::JsonSchema(_) => "json_schema",
             ResponseCheck::Similarity(_) => "similarity",
+            ResponseCheck::Judge(_) => "judge",
         }
     }
 }

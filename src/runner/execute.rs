@@ -91,6 +91,7 @@ async fn run_one<A: Agent>(
         trajectory_score: None,
         scores: Vec::new(),
         metrics: BTreeMap::new(),
+        judge_metrics: BTreeMap::new(),
         duration_ms: reply.duration_ms,
         attempts: reply.attempts,
     };
@@ -166,6 +167,7 @@ pub(crate) mod tests {
             run: RunSpec::default(),
             policy: PolicySpec::default(),
             report_template: None,
+            judges: Default::default(),
         }
     }
 
