@@ -8,6 +8,7 @@ pub mod adapter;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod judge;
 pub mod model;
 pub mod policy;
 pub mod report;

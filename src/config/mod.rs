@@ -8,6 +8,7 @@
 //! [`ConfigError`] to 2).
 
 mod agent;
+mod calibration;
 mod dataset;
 mod error;
 mod judges;
@@ -27,6 +28,7 @@ mod load_tests;
 #[cfg(test)]
 mod testutil;
 
+pub use calibration::{CALIBRATION_DIR, calibration_set_path, load_calibration_set};
 pub use dataset::load_dataset;
 pub use error::{ConfigError, Diagnostic, display_path};
 pub use judges::JUDGE_TEMPLATES_DIR;

@@ -6,6 +6,7 @@
 //! checks live in `config`.
 
 pub mod args;
+pub mod calibration;
 pub mod case;
 pub mod judge;
 pub mod metric;
@@ -17,6 +18,10 @@ pub mod trajectory;
 pub mod verdict;
 
 pub use args::{ArgExpect, ArgMatcher, ArgsSpec};
+pub use calibration::{
+    CalibrationItem, CalibrationReport, ConfusionCounts, FingerprintParts, HumanLabel,
+    LENGTH_BIAS_FLAG, LengthBiasProbe,
+};
 pub use case::{
     ArgsMode, Case, Expect, ExpectItem, ExpectedCall, Input, Lineage, MatchMode, Message,
     ResponseCheck, Review, Role, SimilaritySpec, SourceLoc, TrajectoryExpect,
