@@ -84,6 +84,13 @@ async fn run_with_agent(
             return USAGE;
         }
     };
+    let judges = match super::calibrate::build_judges(plan, !args.no_cache, env) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
     let mut log = match CasesLog::create(&args.out) {
         Ok(l) => l,
         Err(e) => {
@@ -96,19 +103,21 @@ async fn run_with_agent(
     let started_at = chrono::Utc::now();
     let clock = Instant::now();
     let mut log_error = None;
-    let execution = crate::runner::execute(plan, selected, &agent, &opts, |event| {
-        if let Event::CaseFinished {
-            result,
-            done,
-            total,
-        } = event
-        {
-            if let Err(e) = log.append(result) {
-                log_error.get_or_insert(e);
+    let judges_ref = judges.as_ref().map(|(j, _)| j);
+    let execution =
+        crate::runner::execute_judged(plan, selected, &agent, judges_ref, &opts, |event| {
+            if let Event::CaseFinished {
+                result,
+                done,
+                total,
+            } = event
+            {
+                if let Err(e) = log.append(result) {
+                    log_error.get_or_insert(e);
+                }
+                console.on_case(result, done, total);
             }
-            console.on_case(result, done, total);
-        }
-    });
+        });
     let results = tokio::select! {
         results = execution => results,
         _ = super::shutdown_signal() => {
@@ -147,7 +156,7 @@ async fn run_with_agent(
         concurrency: opts.concurrency,
         trials: opts.trials,
         filters: describe_filters(args),
-        judge_fingerprints: Default::default(),
+        judge_fingerprints: judges_ref.map(|j| j.fingerprints()).unwrap_or_default(),
     };
     let verdict = crate::policy::evaluate(&results, &plan.policy);
     let status = verdict.status;
@@ -155,8 +164,11 @@ async fn run_with_agent(
         schema_version: SCHEMA_VERSION,
         meta,
         verdict: Some(verdict),
+        judges: judges
+            .as_ref()
+            .map(|(_, standings)| crate::judge::summarize(&results, standings))
+            .unwrap_or_default(),
         cases: results,
-        judges: Vec::new(),
     };
     let written =
         match crate::report::write_reports(&args.out, &report, plan.report_template.as_deref()) {
