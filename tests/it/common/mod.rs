@@ -5,4 +5,5 @@
 #![allow(dead_code)]
 
 pub mod fake_agent;
+pub mod fake_judge;
 pub mod fixtures;
