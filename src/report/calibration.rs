@@ -134,3 +134,61 @@ mod tests {
         assert!(judge_line(&j).ends_with("corrected 70.0%"));
     }
 }
+
+#[cfg(test)]
+mod snapshot {
+    use super::*;
+    use crate::model::{ConfusionCounts, FingerprintParts, LengthBiasProbe};
+
+    #[test]
+    fn calibration_table_snapshot() {
+        let r = CalibrationReport {
+            judge: "helpfulness".into(),
+            fingerprint: "f".repeat(64),
+            fingerprint_parts: FingerprintParts {
+                provider: "openai".into(),
+                model: "gpt-4o-mini".into(),
+                host: "api.openai.com".into(),
+                rubric_hash: "a".repeat(64),
+                kind: "score".into(),
+                threshold: 0.5,
+                scale: None,
+                samples: 3,
+                aggregate: "majority".into(),
+                temperature: 0.0,
+                max_tokens: 512,
+            },
+            label_set_hash: "b".repeat(64),
+            items: 11,
+            unscored: 1,
+            confusion: ConfusionCounts {
+                tp: 5,
+                fn_: 1,
+                fp: 1,
+                tn: 3,
+            },
+            accuracy: 0.8,
+            tpr: 5.0 / 6.0,
+            tnr: 0.75,
+            kappa: 0.28 / 0.48,
+            kappa_ci: [0.1, 0.95],
+            best_threshold: Some([0.7, 0.8]),
+            length_bias: LengthBiasProbe {
+                longer_pass_rate: 0.8,
+                shorter_pass_rate: 0.4,
+                gap: 0.4,
+                flagged: true,
+            },
+            self_agreement: Some(0.9),
+            inter_rater_kappa: Some(0.75),
+            raters: Default::default(),
+            unscored_reasons: [(
+                "b9".to_string(),
+                "the judge's answer has no JSON object: `hm`".to_string(),
+            )]
+            .into_iter()
+            .collect(),
+        };
+        insta::assert_snapshot!(render_calibration(&r, 0.6));
+    }
+}

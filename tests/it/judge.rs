@@ -444,3 +444,38 @@ async fn config_errors_name_undeclared_judges_and_broken_rubrics() {
     assert!(err.contains("helpfulness.md.j2:1:"), "{err}");
     assert_eq!(cli(&["validate", "-c", &p.config_path()]).await, 2);
 }
+
+#[tokio::test]
+async fn samples_and_two_raters_give_self_agreement_and_the_inter_rater_ceiling() {
+    let agent = echo_agent().await;
+    let judge = FakeJudge::start(Behaviour::Random(7));
+    let p = Project::new(&agent, &judge, "    samples: 3\n");
+    // ann and bob label the same four items; they disagree on b1 only.
+    p.write(
+        "evals/calibration/helpfulness.yaml",
+        r#"
+- { id: g1, input: "q", response: "ok [good]", label: pass, rater: ann }
+- { id: g1, input: "q", response: "ok [good]", label: pass, rater: bob }
+- { id: g2, input: "q", response: "fine [good]", label: pass, rater: ann }
+- { id: g2, input: "q", response: "fine [good]", label: pass, rater: bob }
+- { id: b1, input: "q", response: "no [bad]", label: fail, rater: ann }
+- { id: b1, input: "q", response: "no [bad]", label: pass, rater: bob }
+- { id: b2, input: "q", response: "nah [bad]", label: fail, rater: ann }
+- { id: b2, input: "q", response: "nah [bad]", label: fail, rater: bob }
+"#,
+    );
+    let (_, cal) = p.calibrate(&[]).await;
+    assert_eq!(cal.items, 4, "one item per id");
+    assert_eq!(judge.request_count(), 12, "3 samples × 4 items");
+    // ann: P P F F, bob: P P P F → p_o = 0.75, p_e = 0.5·0.75 + 0.5·0.25 = 0.5, κ = 0.5.
+    assert_eq!(cal.inter_rater_kappa, Some(0.5));
+    assert_eq!(cal.raters.len(), 2);
+    let a = cal.self_agreement.expect("reported with samples > 1");
+    assert!((0.0..=1.0).contains(&a));
+    // A coin-flipping judge: the same seed gives the same report (fixed bootstrap seed too).
+    let (_, again) = p.calibrate(&[]).await;
+    assert_eq!(
+        cal.kappa_ci, again.kappa_ci,
+        "cached samples, same interval"
+    );
+}
