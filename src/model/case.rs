@@ -336,7 +336,9 @@ pub enum ResponseCheck {
     JsonSchema(serde_json::Value),
     /// `similar` ratio between the response and `expected` is at least `min`.
     Similarity(SimilaritySpec),
-    /// An LLM judge declared in `evalgate.yaml` (scored by `judge`, not by `scorer`).
+    /// An LLM judge declared in `evalgate.yaml` (scored by `judge`, not by `scorer`): its name,
+    /// or `{name, reference}`.
+    #[schemars(schema_with = "super::judge::judge_check_schema")]
     Judge(super::judge::JudgeCheck),
 }
 

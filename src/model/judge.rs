@@ -156,6 +156,12 @@ pub struct JudgeCheck {
     pub reference: Option<String>,
 }
 
+/// The wire form of a judge check: a judge name, or `{name, reference}`.
+pub(crate) fn judge_check_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let object = generator.subschema_for::<JudgeCheck>();
+    schemars::json_schema!({ "anyOf": [{ "type": "string" }, object] })
+}
+
 /// One judge's standing in a run: whether it may block, why not, and its pass rates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct JudgeSummary {

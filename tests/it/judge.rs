@@ -479,3 +479,21 @@ async fn samples_and_two_raters_give_self_agreement_and_the_inter_rater_ceiling(
         "cached samples, same interval"
     );
 }
+
+#[tokio::test]
+async fn a_score_judge_reports_the_threshold_that_maximizes_kappa() {
+    let agent = echo_agent().await;
+    let judge = FakeJudge::start(Behaviour::Scored);
+    // A threshold above every score the judge gives: it fails everything at 0.9.
+    let p = Project::new(&agent, &judge, "    kind: score\n    threshold: 0.9\n");
+    // Human scores instead of labels: they pass at the judge's threshold too.
+    p.write(
+        "evals/calibration/helpfulness.yaml",
+        &LABELS
+            .replace("label: pass", "score: 0.95")
+            .replace("label: fail", "score: 0.1"),
+    );
+    let (_, cal) = p.calibrate(&[]).await;
+    assert_eq!((cal.kappa, cal.tpr, cal.tnr), (0.0, 0.0, 1.0));
+    assert_eq!(cal.best_threshold, Some([0.8, 1.0]));
+}

@@ -34,6 +34,8 @@ pub enum Behaviour {
     Slow(Duration),
     /// HTTP 500 every time.
     ServerError,
+    /// Answers `{"score": 0.8}` for `[good]` prompts and `{"score": 0.3}` otherwise.
+    Scored,
 }
 
 /// One request as received.
@@ -162,6 +164,13 @@ async fn handle(
         Behaviour::Slow(d) => {
             tokio::time::sleep(d).await;
             good
+        }
+        Behaviour::Scored => {
+            let score = if good { 0.8 } else { 0.3 };
+            return answer(
+                &path,
+                &format!("{{\"score\": {score}, \"reason\": \"scored\"}}"),
+            );
         }
         Behaviour::ServerError => {
             return (StatusCode::INTERNAL_SERVER_ERROR, "upstream exploded").into_response();
