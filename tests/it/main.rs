@@ -7,3 +7,4 @@ mod agent_process;
 mod cli;
 mod demo;
 mod judge;
+mod judge_calls;

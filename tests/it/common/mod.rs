@@ -7,3 +7,4 @@
 pub mod fake_agent;
 pub mod fake_judge;
 pub mod fixtures;
+pub mod judge_project;
