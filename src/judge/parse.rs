@@ -22,15 +22,14 @@ const QUOTE_CHARS: usize = 80;
 
 /// The first JSON object in `text` that parses (fences and prose around it are ignored).
 pub fn extract_object(text: &str) -> Option<Map<String, Value>> {
-    for (start, _) in text.match_indices('{') {
-        // Try each closing brace after `start`, shortest first: prose may contain braces too.
-        for (end, _) in text[start..].match_indices('}') {
-            if let Ok(Value::Object(map)) = serde_json::from_str(&text[start..=start + end]) {
-                return Some(map);
-            }
+    text.match_indices('{').find_map(|(start, _)| {
+        // A streaming parse reads one value from `start` and ignores whatever follows it.
+        let mut values = serde_json::Deserializer::from_str(&text[start..]).into_iter::<Value>();
+        match values.next() {
+            Some(Ok(Value::Object(map))) => Some(map),
+            _ => None,
         }
-    }
-    None
+    })
 }
 
 /// Interprets an answer for `spec`'s kind.

@@ -26,6 +26,10 @@ async fn malformed_answers_server_errors_and_timeouts_are_unscored_never_passes(
         let j = &report.judges[0];
         assert_eq!((j.passed, j.failed, j.unscored), (0, 0, 2), "{reason}");
         assert_eq!(j.observed_pass_rate, None);
+        assert_eq!(
+            j.advisory_line().unwrap(),
+            "judge `helpfulness` is advisory: no calibration (run `evalgate calibrate helpfulness`)"
+        );
         for case in ["good-1", "bad-1"] {
             let s = judge_score(&report, case);
             assert_eq!(s.status, ScoreStatus::Unscored);
