@@ -47,6 +47,14 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     }
 
     let env = |name: &str| std::env::var(name).ok();
+    // Before the agent starts: a missing API key is a usage error, not a half-run.
+    let judges = match super::calibrate::build_judges(&plan, !args.no_cache, &env) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
     let mut process = None;
     let mut port = None;
     if let Some(start) = &plan.agent.start {
@@ -62,7 +70,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             }
         }
     }
-    let code = run_with_agent(&args, &plan, &selected, opts, port, &env).await;
+    let code = run_with_agent(&args, &plan, &selected, opts, port, &env, judges).await;
     if let Some(p) = process {
         p.stop().await;
     }
@@ -76,16 +84,10 @@ async fn run_with_agent(
     opts: ExecOptions,
     port: Option<u16>,
     env: &dyn Fn(&str) -> Option<String>,
+    judges: Option<super::calibrate::JudgeSetup>,
 ) -> u8 {
     let agent = match HttpAgent::new(&plan.agent, plan.body_template.as_deref(), port, env) {
         Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return USAGE;
-        }
-    };
-    let judges = match super::calibrate::build_judges(plan, !args.no_cache, env) {
-        Ok(j) => j,
         Err(e) => {
             eprintln!("error: {e}");
             return USAGE;
