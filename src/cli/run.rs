@@ -188,11 +188,41 @@ async fn run_with_agent(
         written.junit_xml.display(),
         written.report_md.display()
     );
+    // Judges share the agent's error budget: an unreachable or unreadable judge is
+    // infrastructure trouble (exit 3), reported after the reports are written.
+    let over_budget = judge_budget_breaches(&report, plan.policy.max_error_rate);
+    for line in &over_budget {
+        eprintln!("error: {line}");
+    }
+    if !over_budget.is_empty() && status != VerdictStatus::Error {
+        return INFRA;
+    }
     match status {
         VerdictStatus::Pass => exit::PASS,
         VerdictStatus::Fail => exit::GATE_FAILED,
         VerdictStatus::Error => INFRA,
     }
+}
+
+/// Judges whose unscored share of answers exceeds `max_error_rate`.
+fn judge_budget_breaches(report: &RunReport, max_error_rate: f64) -> Vec<String> {
+    report
+        .judges
+        .iter()
+        .filter_map(|j| {
+            let n = j.passed + j.failed + j.unscored;
+            let rate = j.unscored as f64 / n.max(1) as f64;
+            (rate > max_error_rate).then(|| {
+                format!(
+                    "judge `{}`: {} of {n} answers unscored ({:.1}%), over the error budget of {:.1}%",
+                    j.name,
+                    j.unscored,
+                    rate * 100.0,
+                    max_error_rate * 100.0
+                )
+            })
+        })
+        .collect()
 }
 
 fn progress_mode(p: Progress) -> ProgressMode {

@@ -22,7 +22,8 @@ async fn malformed_answers_server_errors_and_timeouts_are_unscored_never_passes(
         ),
     ] {
         judge.set(behaviour);
-        let (_, report) = p.run(&[]).await;
+        let (code, report) = p.run(&[]).await;
+        assert_eq!(code, 3, "over the error budget: infrastructure ({reason})");
         let j = &report.judges[0];
         assert_eq!((j.passed, j.failed, j.unscored), (0, 0, 2), "{reason}");
         assert_eq!(j.observed_pass_rate, None);
@@ -51,7 +52,7 @@ async fn an_unscored_calibrated_judge_fails_its_case() {
     p.calibrate(&[]).await;
     judge.set(Behaviour::ServerError);
     let (code, report) = p.run(&["--no-cache"]).await;
-    assert_eq!(code, 1);
+    assert_eq!(code, 3, "every answer unscored: over the error budget");
     let good = report.cases.iter().find(|c| c.case_id == "good-1").unwrap();
     assert_eq!(good.outcome, Outcome::Failed, "unscored is never a pass");
 }
