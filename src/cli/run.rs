@@ -84,7 +84,7 @@ async fn run_with_agent(
     opts: ExecOptions,
     port: Option<u16>,
     env: &dyn Fn(&str) -> Option<String>,
-    judges: Option<super::calibrate::JudgeSetup>,
+    setup: Option<super::calibrate::JudgeSetup>,
 ) -> u8 {
     let agent = match HttpAgent::new(&plan.agent, plan.body_template.as_deref(), port, env) {
         Ok(a) => a,
@@ -105,21 +105,20 @@ async fn run_with_agent(
     let started_at = chrono::Utc::now();
     let clock = Instant::now();
     let mut log_error = None;
-    let judges_ref = judges.as_ref().map(|(j, _)| j);
-    let execution =
-        crate::runner::execute_judged(plan, selected, &agent, judges_ref, &opts, |event| {
-            if let Event::CaseFinished {
-                result,
-                done,
-                total,
-            } = event
-            {
-                if let Err(e) = log.append(result) {
-                    log_error.get_or_insert(e);
-                }
-                console.on_case(result, done, total);
+    let judges = setup.as_ref().map(|(j, _)| j);
+    let execution = crate::runner::execute_judged(plan, selected, &agent, judges, &opts, |event| {
+        if let Event::CaseFinished {
+            result,
+            done,
+            total,
+        } = event
+        {
+            if let Err(e) = log.append(result) {
+                log_error.get_or_insert(e);
             }
-        });
+            console.on_case(result, done, total);
+        }
+    });
     let results = tokio::select! {
         results = execution => results,
         _ = super::shutdown_signal() => {
@@ -158,7 +157,7 @@ async fn run_with_agent(
         concurrency: opts.concurrency,
         trials: opts.trials,
         filters: describe_filters(args),
-        judge_fingerprints: judges_ref.map(|j| j.fingerprints()).unwrap_or_default(),
+        judge_fingerprints: judges.map(|j| j.fingerprints()).unwrap_or_default(),
     };
     let verdict = crate::policy::evaluate(&results, &plan.policy);
     let status = verdict.status;
@@ -166,7 +165,7 @@ async fn run_with_agent(
         schema_version: SCHEMA_VERSION,
         meta,
         verdict: Some(verdict),
-        judges: judges
+        judges: setup
             .as_ref()
             .map(|(_, standings)| crate::judge::summarize(&results, standings))
             .unwrap_or_default(),
