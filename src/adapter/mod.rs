@@ -10,12 +10,12 @@
 //! process that never became ready). Header values are secrets: no error, log or `Debug` output
 //! contains them.
 
-mod endpoint;
+pub(crate) mod endpoint;
 mod error;
 mod http;
 mod mapping;
 mod process;
-mod retry;
+pub(crate) mod retry;
 
 use std::future::Future;
 

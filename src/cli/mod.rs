@@ -4,6 +4,7 @@
 //! concrete implementations together and maps outcomes to exit codes. It holds no evaluation
 //! logic of its own: everything it calls lives in the library modules.
 
+mod calibrate;
 mod exit;
 mod run;
 mod score;
@@ -43,6 +44,9 @@ pub enum Command {
         #[arg(default_value = "-")]
         input: PathBuf,
     },
+    /// Run an LLM judge on its human-labelled items (`evals/calibration/<judge>.yaml`) and write
+    /// `<judge>.calibration.json`: agreement, κ with a 95% interval, bias probes.
+    Calibrate(CalibrateArgs),
     /// Serve the built-in demo agent (a deterministic customer-support agent) over HTTP.
     DemoAgent(DemoArgs),
 }
@@ -85,6 +89,23 @@ pub struct RunArgs {
     /// Progress display (auto: a bar on a terminal, plain lines otherwise and under CI).
     #[arg(long, value_enum, default_value_t = Progress::Auto)]
     pub progress: Progress,
+    /// Neither read nor write the judge cache (`.evalgate/cache` next to the config).
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// The judge, as declared under `judges:` in the config.
+    pub judge: String,
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Exit 1 when κ is below this.
+    #[arg(long)]
+    pub min_kappa: Option<f64>,
+    /// Neither read nor write the judge cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -135,6 +156,7 @@ pub async fn run(args: Vec<OsString>) -> u8 {
             PASS
         }
         Command::Score { input } => score::score(&input),
+        Command::Calibrate(args) => calibrate::calibrate(args).await,
         Command::DemoAgent(args) => demo_agent(args).await,
     }
 }

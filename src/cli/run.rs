@@ -47,6 +47,14 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     }
 
     let env = |name: &str| std::env::var(name).ok();
+    // Before the agent starts: a missing API key is a usage error, not a half-run.
+    let judges = match super::calibrate::build_judges(&plan, !args.no_cache, &env) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
     let mut process = None;
     let mut port = None;
     if let Some(start) = &plan.agent.start {
@@ -62,7 +70,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             }
         }
     }
-    let code = run_with_agent(&args, &plan, &selected, opts, port, &env).await;
+    let code = run_with_agent(&args, &plan, &selected, opts, port, &env, judges).await;
     if let Some(p) = process {
         p.stop().await;
     }
@@ -76,6 +84,7 @@ async fn run_with_agent(
     opts: ExecOptions,
     port: Option<u16>,
     env: &dyn Fn(&str) -> Option<String>,
+    setup: Option<super::calibrate::JudgeSetup>,
 ) -> u8 {
     let agent = match HttpAgent::new(&plan.agent, plan.body_template.as_deref(), port, env) {
         Ok(a) => a,
@@ -96,7 +105,8 @@ async fn run_with_agent(
     let started_at = chrono::Utc::now();
     let clock = Instant::now();
     let mut log_error = None;
-    let execution = crate::runner::execute(plan, selected, &agent, &opts, |event| {
+    let judges = setup.as_ref().map(|(j, _)| j);
+    let execution = crate::runner::execute_judged(plan, selected, &agent, judges, &opts, |event| {
         if let Event::CaseFinished {
             result,
             done,
@@ -147,6 +157,7 @@ async fn run_with_agent(
         concurrency: opts.concurrency,
         trials: opts.trials,
         filters: describe_filters(args),
+        judge_fingerprints: judges.map(|j| j.fingerprints()).unwrap_or_default(),
     };
     let verdict = crate::policy::evaluate(&results, &plan.policy);
     let status = verdict.status;
@@ -154,6 +165,10 @@ async fn run_with_agent(
         schema_version: SCHEMA_VERSION,
         meta,
         verdict: Some(verdict),
+        judges: setup
+            .as_ref()
+            .map(|(_, standings)| crate::judge::summarize(&results, standings))
+            .unwrap_or_default(),
         cases: results,
     };
     let written =
@@ -172,11 +187,41 @@ async fn run_with_agent(
         written.junit_xml.display(),
         written.report_md.display()
     );
+    // Judges share the agent's error budget: an unreachable or unreadable judge is
+    // infrastructure trouble (exit 3), reported after the reports are written.
+    let over_budget = judge_budget_breaches(&report, plan.policy.max_error_rate);
+    for line in &over_budget {
+        eprintln!("error: {line}");
+    }
+    if !over_budget.is_empty() && status != VerdictStatus::Error {
+        return INFRA;
+    }
     match status {
         VerdictStatus::Pass => exit::PASS,
         VerdictStatus::Fail => exit::GATE_FAILED,
         VerdictStatus::Error => INFRA,
     }
+}
+
+/// Judges whose unscored share of answers exceeds `max_error_rate`.
+fn judge_budget_breaches(report: &RunReport, max_error_rate: f64) -> Vec<String> {
+    report
+        .judges
+        .iter()
+        .filter_map(|j| {
+            let n = j.passed + j.failed + j.unscored;
+            let rate = j.unscored as f64 / n.max(1) as f64;
+            (rate > max_error_rate).then(|| {
+                format!(
+                    "judge `{}`: {} of {n} answers unscored ({:.1}%), over the error budget of {:.1}%",
+                    j.name,
+                    j.unscored,
+                    rate * 100.0,
+                    max_error_rate * 100.0
+                )
+            })
+        })
+        .collect()
 }
 
 fn progress_mode(p: Progress) -> ProgressMode {

@@ -11,7 +11,7 @@ use crate::model::{ConfigFile, Plan, Suite};
 use super::error::{ConfigError, Diagnostic, lowercase_first};
 use super::source::Source;
 use super::template::compile_error;
-use super::{agent, dataset, policy, suite, yaml};
+use super::{agent, dataset, judges, policy, suite, yaml};
 
 /// Loads `config_path` (shown in messages as given) and every file it names, relative to its
 /// folder.
@@ -36,6 +36,7 @@ pub fn load(config_path: &Path) -> Result<Plan, ConfigError> {
     suite::check_suites(&cfg.suites, &src, &mut out);
     policy::check_run(&cfg.run, &src, &mut out);
     policy::check_policy(&cfg.policy, &src, &mut out);
+    let judges = judges::load_judges(&cfg.judges, &src, &root, &mut out);
 
     // The hash covers what decides a run's results: the config, the body template file and
     // every dataset file, in config order, each framed by its name and length.
@@ -50,6 +51,10 @@ pub fn load(config_path: &Path) -> Result<Plan, ConfigError> {
     }) = &body
     {
         hash_file(&mut hash, f, text.as_bytes());
+    }
+
+    for j in judges.values() {
+        hash_file(&mut hash, &j.rubric_path, j.rubric.as_bytes());
     }
 
     let mut suites = Vec::new();
@@ -81,6 +86,16 @@ pub fn load(config_path: &Path) -> Result<Plan, ConfigError> {
         let cases = suites.iter().flat_map(|s| &s.cases);
         policy::check_slice_usage(&cfg.policy, cases, &src, &mut out);
     }
+    for s in &suites {
+        let file_of = |c: &crate::model::Case| {
+            if c.loc.file.as_os_str().is_empty() {
+                s.path.clone()
+            } else {
+                c.loc.file.clone()
+            }
+        };
+        judges::check_judge_refs(s.cases.iter(), &cfg.judges, &file_of, &mut out);
+    }
     let report_template = cfg
         .report
         .template
@@ -100,6 +115,7 @@ pub fn load(config_path: &Path) -> Result<Plan, ConfigError> {
         run: cfg.run,
         policy: cfg.policy,
         report_template,
+        judges,
     })
 }
 

@@ -8,8 +8,10 @@
 //! [`ConfigError`] to 2).
 
 mod agent;
+mod calibration;
 mod dataset;
 mod error;
+mod judges;
 mod load;
 mod locate;
 mod policy;
@@ -26,8 +28,10 @@ mod load_tests;
 #[cfg(test)]
 mod testutil;
 
+pub use calibration::{CALIBRATION_DIR, calibration_set_path, load_calibration_set};
 pub use dataset::load_dataset;
 pub use error::{ConfigError, Diagnostic, display_path};
+pub use judges::JUDGE_TEMPLATES_DIR;
 pub use load::load;
 pub use schema::{config_schema, dataset_schema};
 pub use suite::{EVALS_DIR, version_of};

@@ -336,6 +336,10 @@ pub enum ResponseCheck {
     JsonSchema(serde_json::Value),
     /// `similar` ratio between the response and `expected` is at least `min`.
     Similarity(SimilaritySpec),
+    /// An LLM judge declared in `evalgate.yaml` (scored by `judge`, not by `scorer`): its name,
+    /// or `{name, reference}`.
+    #[schemars(schema_with = "super::judge::judge_check_schema")]
+    Judge(super::judge::JudgeCheck),
 }
 
 impl ResponseCheck {
@@ -348,6 +352,7 @@ impl ResponseCheck {
             ResponseCheck::Regex(_) => "regex",
             ResponseCheck::JsonSchema(_) => "json_schema",
             ResponseCheck::Similarity(_) => "similarity",
+            ResponseCheck::Judge(_) => "judge",
         }
     }
 }

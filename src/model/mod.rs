@@ -6,7 +6,9 @@
 //! checks live in `config`.
 
 pub mod args;
+pub mod calibration;
 pub mod case;
+pub mod judge;
 pub mod metric;
 pub mod plan;
 mod response;
@@ -16,14 +18,20 @@ pub mod trajectory;
 pub mod verdict;
 
 pub use args::{ArgExpect, ArgMatcher, ArgsSpec};
+pub use calibration::{
+    CalibrationItem, CalibrationReport, ConfusionCounts, FingerprintParts, HumanLabel,
+    LENGTH_BIAS_FLAG, LengthBiasProbe,
+};
 pub use case::{
     ArgsMode, Case, Expect, ExpectItem, ExpectedCall, Input, Lineage, MatchMode, Message,
     ResponseCheck, Review, Role, SimilaritySpec, SourceLoc, TrajectoryExpect,
 };
+pub use judge::{Aggregate, JudgeCheck, JudgeKind, JudgeProvider, JudgeSpec, JudgeSummary};
 pub use metric::MetricName;
 pub use plan::{
-    AgentSpec, CompositePolicy, ConfigFile, Gate, HttpMethod, MetricPolicy, Plan, PolicySpec,
-    ReportSpec, ResponseMapping, RetrySpec, RunSpec, SliceFloor, StartSpec, Suite, SuiteSpec,
+    AgentSpec, CompositePolicy, ConfigFile, Gate, HttpMethod, LoadedJudge, MetricPolicy, Plan,
+    PolicySpec, ReportSpec, ResponseMapping, RetrySpec, RunSpec, SliceFloor, StartSpec, Suite,
+    SuiteSpec,
 };
 pub use result::{
     CaseError, CaseResult, DatasetRef, ErrorKind, Outcome, RunMeta, RunReport, SCHEMA_VERSION,

@@ -26,6 +26,9 @@ pub struct ConfigFile {
     pub policy: PolicySpec,
     #[serde(default)]
     pub report: ReportSpec,
+    /// LLM judges by name, for `- judge: <name>` response checks.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub judges: BTreeMap<String, super::judge::JudgeSpec>,
 }
 
 /// The agent under test, reached over HTTP.
@@ -361,4 +364,15 @@ pub struct Plan {
     pub policy: PolicySpec,
     /// The report template text (the user's or the built-in one).
     pub report_template: Option<String>,
+    /// Declared judges, each with its rubric template text (checked to compile).
+    pub judges: BTreeMap<String, LoadedJudge>,
+}
+
+/// A judge with its rubric loaded.
+#[derive(Debug, Clone)]
+pub struct LoadedJudge {
+    pub spec: super::judge::JudgeSpec,
+    /// The rubric template file, relative to the config's folder.
+    pub rubric_path: PathBuf,
+    pub rubric: String,
 }

@@ -9,6 +9,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::case::{ResponseCheck, SimilaritySpec};
+use super::judge::JudgeCheck;
 
 /// The check kinds, in the order error messages list them.
 pub const RESPONSE_CHECK_KINDS: &[&str] = &[
@@ -18,6 +19,7 @@ pub const RESPONSE_CHECK_KINDS: &[&str] = &[
     "regex",
     "json_schema",
     "similarity",
+    "judge",
 ];
 
 impl Serialize for ResponseCheck {
@@ -30,6 +32,11 @@ impl Serialize for ResponseCheck {
             | ResponseCheck::Regex(v) => map.serialize_entry(self.kind(), v)?,
             ResponseCheck::JsonSchema(v) => map.serialize_entry(self.kind(), v)?,
             ResponseCheck::Similarity(v) => map.serialize_entry(self.kind(), v)?,
+            // The short form when there is no reference, as users write it.
+            ResponseCheck::Judge(j) if j.reference.is_none() => {
+                map.serialize_entry(self.kind(), &j.name)?
+            }
+            ResponseCheck::Judge(j) => map.serialize_entry(self.kind(), j)?,
         }
         map.end()
     }
@@ -64,6 +71,7 @@ impl<'de> Visitor<'de> for CheckVisitor {
             "regex" => ResponseCheck::Regex(map.next_value()?),
             "json_schema" => ResponseCheck::JsonSchema(map.next_value()?),
             "similarity" => ResponseCheck::Similarity(map.next_value::<SimilaritySpec>()?),
+            "judge" => ResponseCheck::Judge(map.next_value::<JudgeArg>()?.0),
             other => return Err(de::Error::unknown_field(other, RESPONSE_CHECK_KINDS)),
         };
         if let Some(extra) = map.next_key::<String>()? {
@@ -72,6 +80,36 @@ impl<'de> Visitor<'de> for CheckVisitor {
             )));
         }
         Ok(check)
+    }
+}
+
+/// `judge: name` or `judge: {name, reference}`.
+struct JudgeArg(JudgeCheck);
+
+impl<'de> Deserialize<'de> for JudgeArg {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(JudgeArgVisitor)
+    }
+}
+
+struct JudgeArgVisitor;
+
+impl<'de> Visitor<'de> for JudgeArgVisitor {
+    type Value = JudgeArg;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a judge name, or `{name, reference}`")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<JudgeArg, E> {
+        Ok(JudgeArg(JudgeCheck {
+            name: v.to_string(),
+            reference: None,
+        }))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<JudgeArg, A::Error> {
+        JudgeCheck::deserialize(de::value::MapAccessDeserializer::new(map)).map(JudgeArg)
     }
 }
 
@@ -95,6 +133,22 @@ mod tests {
         assert!(matches!(&checks[0], ResponseCheck::Contains(t) if t == "escalat"));
         assert!(matches!(&checks[1], ResponseCheck::Similarity(s) if s.min == 0.5));
         assert_eq!(serde_json::to_value(&checks).unwrap(), v);
+    }
+
+    #[test]
+    fn judge_checks_take_a_name_or_a_mapping() {
+        let v = json!([{"judge": "helpfulness"}, {"judge": {"name": "tone", "reference": "Hi"}}]);
+        let checks: Vec<ResponseCheck> = serde_json::from_value(v.clone()).unwrap();
+        assert!(
+            matches!(&checks[0], ResponseCheck::Judge(j) if j.name == "helpfulness" && j.reference.is_none())
+        );
+        assert!(
+            matches!(&checks[1], ResponseCheck::Judge(j) if j.reference.as_deref() == Some("Hi"))
+        );
+        assert_eq!(serde_json::to_value(&checks).unwrap(), v);
+        let err =
+            serde_json::from_value::<ResponseCheck>(json!({"judge": {"nam": "x"}})).unwrap_err();
+        assert!(err.to_string().contains("unknown field `nam`"), "{err}");
     }
 
     #[test]

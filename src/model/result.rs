@@ -49,6 +49,10 @@ pub struct CaseResult {
     /// Per-case metric values (absent when the case has no data for a metric).
     #[serde(default)]
     pub metrics: BTreeMap<MetricName, f64>,
+    /// Per-judge values for this case (1/0 for pass/fail judges, else the aggregated score);
+    /// absent when the judge was unscored.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub judge_metrics: BTreeMap<String, f64>,
     /// Wall time including retries, in milliseconds.
     pub duration_ms: u64,
     /// HTTP attempts made (1 = no retry).
@@ -118,6 +122,9 @@ pub struct RunMeta {
     /// Filters given on the command line, as typed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<String>,
+    /// Per judge: provider, model, endpoint host, rubric hash and parameters, hashed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub judge_fingerprints: BTreeMap<String, String>,
 }
 
 /// A suite's dataset and version.
@@ -141,4 +148,7 @@ pub struct RunReport {
     pub verdict: Option<Verdict>,
     /// Sorted by suite, case id, trial.
     pub cases: Vec<CaseResult>,
+    /// Each judge's standing (blocking or advisory, and why) and pass rates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub judges: Vec<super::judge::JudgeSummary>,
 }

@@ -35,6 +35,7 @@ fn run(id: &str, trial: u32, metrics: &[(MetricName, f64)]) -> CaseResult {
         trajectory_score: None,
         scores: Vec::new(),
         metrics: metrics.iter().copied().collect(),
+        judge_metrics: BTreeMap::new(),
         duration_ms: 10,
         attempts: 1,
     }

@@ -269,6 +269,9 @@ pub fn render_summary(report: &RunReport) -> String {
     if !c.error_budget.is_empty() {
         out.push_str(&format!("errors: {}\n", c.error_budget));
     }
+    for j in &view.judges {
+        out.push_str(&format!("{}\n", term_line(j)));
+    }
     out.push('\n');
     for reason in &view.reasons {
         out.push_str(&format!("  - {}\n", term_line(reason)));

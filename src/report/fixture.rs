@@ -47,9 +47,11 @@ pub fn report() -> RunReport {
             concurrency: 4,
             trials: 1,
             filters: Vec::new(),
+            judge_fingerprints: Default::default(),
         },
         verdict: Some(verdict),
         cases,
+        judges: Vec::new(),
     }
 }
 
@@ -110,6 +112,7 @@ fn base(id: &str, line: u32, outcome: Outcome) -> CaseResult {
         trajectory_score: None,
         scores: Vec::new(),
         metrics: Default::default(),
+        judge_metrics: Default::default(),
         duration_ms: 0,
         attempts: 1,
     }

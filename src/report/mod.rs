@@ -7,6 +7,7 @@
 //! decides no exit code and reads no environment.
 
 mod align;
+pub mod calibration;
 pub mod console;
 pub mod escape;
 mod format;
@@ -24,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use crate::model::{CaseResult, RunReport};
 
+pub use calibration::{judge_line, render_calibration};
 pub use console::{Console, ProgressMode, render_summary};
 pub use json::{render_case_line, render_results};
 pub use junit::render_junit;

@@ -30,6 +30,9 @@ pub struct ReportView {
     pub errored: Vec<CaseView>,
     pub usage: UsageView,
     pub meta: MetaView,
+    /// One line per LLM judge: blocking or advisory (and why), counts, observed and corrected
+    /// pass rates.
+    pub judges: Vec<String>,
 }
 
 /// A metric, composite or slice row, formatted.
@@ -149,6 +152,7 @@ impl ReportView {
         };
         let verdict = report.verdict.as_ref();
         ReportView {
+            judges: report.judges.iter().map(super::judge_line).collect(),
             status,
             banner: banner.to_string(),
             reasons: verdict.map(|v| v.reasons.clone()).unwrap_or_default(),

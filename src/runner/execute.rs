@@ -11,6 +11,7 @@ use futures::StreamExt;
 use super::event::Event;
 use super::select::Selected;
 use crate::adapter::Agent;
+use crate::judge::Judges;
 use crate::model::{CaseResult, Outcome, Plan};
 use crate::scorer::score_case;
 
@@ -33,6 +34,20 @@ pub async fn execute<A: Agent>(
     selected: &[Selected],
     agent: &A,
     opts: &ExecOptions,
+    on_event: impl FnMut(Event<'_>),
+) -> Vec<CaseResult> {
+    execute_judged(plan, selected, agent, None, opts, on_event).await
+}
+
+/// [`execute`] with LLM judges: after each run is scored, its `- judge:` checks are judged
+/// and the outcome finished again (`scorer::finish_case`). Without `judges`, judge checks stay
+/// `unscored` and non-blocking.
+pub async fn execute_judged<A: Agent>(
+    plan: &Plan,
+    selected: &[Selected],
+    agent: &A,
+    judges: Option<&Judges>,
+    opts: &ExecOptions,
     mut on_event: impl FnMut(Event<'_>),
 ) -> Vec<CaseResult> {
     let trials = opts.trials.max(1);
@@ -43,7 +58,7 @@ pub async fn execute<A: Agent>(
         .iter()
         .flat_map(|sel| (0..trials).map(move |trial| (*sel, trial)));
     let mut finished = futures::stream::iter(runs)
-        .map(|(sel, trial)| run_one(plan, sel, trial, agent))
+        .map(|(sel, trial)| run_one(plan, sel, trial, agent, judges))
         .buffer_unordered(opts.concurrency.max(1));
 
     let mut results: Vec<(usize, CaseResult)> = Vec::with_capacity(total);
@@ -69,6 +84,7 @@ async fn run_one<A: Agent>(
     sel: Selected,
     trial: u32,
     agent: &A,
+    judges: Option<&Judges>,
 ) -> (usize, CaseResult) {
     let (suite, case) = sel.resolve(plan);
     let reply = agent.call(case).await;
@@ -91,12 +107,16 @@ async fn run_one<A: Agent>(
         trajectory_score: None,
         scores: Vec::new(),
         metrics: BTreeMap::new(),
+        judge_metrics: BTreeMap::new(),
         duration_ms: reply.duration_ms,
         attempts: reply.attempts,
     };
     match reply.result {
         Ok(trajectory) => {
-            let scoring = score_case(case, &trajectory);
+            let mut scoring = score_case(case, &trajectory);
+            if let Some(j) = judges {
+                result.judge_metrics = j.judge_case(case, &trajectory, trial, &mut scoring).await;
+            }
             result.outcome = scoring.outcome;
             result.scores = scoring.scores;
             result.trajectory_score = scoring.trajectory_score;
@@ -166,6 +186,7 @@ pub(crate) mod tests {
             run: RunSpec::default(),
             policy: PolicySpec::default(),
             report_template: None,
+            judges: Default::default(),
         }
     }
 

@@ -11,5 +11,5 @@ mod execute;
 mod select;
 
 pub use event::Event;
-pub use execute::{ExecOptions, execute};
+pub use execute::{ExecOptions, execute, execute_judged};
 pub use select::{Filter, Selected, select};

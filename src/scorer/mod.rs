@@ -22,7 +22,7 @@ use crate::model::{
 
 pub use pairs::score_pair_line;
 pub use render::render_alignment;
-pub use response::{NO_RESPONSE, score_response};
+pub use response::{JUDGE_PENDING, NO_RESPONSE, score_response};
 pub use trajectory::score_trajectory;
 
 /// Everything scoring one case run yields.
@@ -85,8 +85,21 @@ pub fn score_case(case: &Case, trajectory: &Trajectory) -> CaseScoring {
             }
             Expectation::Response(checks) => {
                 let own = score_response(checks, trajectory.final_response.as_deref());
-                let passed = own.iter().filter(|s| s.status == ScoreStatus::Pass).count();
-                metrics.insert(MetricName::ResponseChecks, passed as f64 / own.len() as f64);
+                // `response_checks` is the deterministic checks' metric; judges have their own.
+                let deterministic: Vec<&Score> = own
+                    .iter()
+                    .filter(|s| !s.name.starts_with("judge."))
+                    .collect();
+                if !deterministic.is_empty() {
+                    let passed = deterministic
+                        .iter()
+                        .filter(|s| s.status == ScoreStatus::Pass)
+                        .count();
+                    metrics.insert(
+                        MetricName::ResponseChecks,
+                        passed as f64 / deterministic.len() as f64,
+                    );
+                }
                 scores.extend(own);
             }
         }
@@ -96,22 +109,37 @@ pub fn score_case(case: &Case, trajectory: &Trajectory) -> CaseScoring {
         scores.iter_mut().for_each(|s| s.blocking = false);
         metrics.clear();
     }
-    let failed = scores
+    let mut scoring = CaseScoring {
+        outcome: Outcome::Passed,
+        scores,
+        trajectory_score,
+        metrics,
+    };
+    finish_case(case, &mut scoring);
+    scoring
+}
+
+/// Recomputes the outcome and `task_success` from the scores as they stand. `score_case` ends
+/// with it, and the judge step calls it again after filling in judge scores, so the pass/fail
+/// rule lives here only. A `review: pending` case never blocks and yields no `task_success`.
+pub fn finish_case(case: &Case, scoring: &mut CaseScoring) {
+    let pending = case.review == Some(Review::Pending);
+    if pending {
+        scoring.scores.iter_mut().for_each(|s| s.blocking = false);
+    }
+    let failed = scoring
+        .scores
         .iter()
         .any(|s| s.blocking && s.status != ScoreStatus::Pass);
-    let outcome = if failed {
+    scoring.outcome = if failed {
         Outcome::Failed
     } else {
         Outcome::Passed
     };
     if !pending {
-        metrics.insert(MetricName::TaskSuccess, indicator(!failed));
-    }
-    CaseScoring {
-        outcome,
-        scores,
-        trajectory_score,
-        metrics,
+        scoring
+            .metrics
+            .insert(MetricName::TaskSuccess, indicator(!failed));
     }
 }
 

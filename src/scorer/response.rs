@@ -27,7 +27,22 @@ pub fn score_response(checks: &[ResponseCheck], response: Option<&str>) -> Vec<S
     checks.iter().map(|c| score_one(c, response)).collect()
 }
 
+/// The reason a judge check carries until the judge step (`judge::judge_case`) replaces it.
+pub const JUDGE_PENDING: &str = "not judged: judges are called after scoring";
+
 fn score_one(check: &ResponseCheck, response: Option<&str>) -> Score {
+    if let ResponseCheck::Judge(j) = check {
+        // Judges are async and need the network: a non-blocking placeholder here, filled in
+        // by the judge step, then `finish_case` recomputes the outcome.
+        return Score {
+            name: format!("judge.{}", j.name),
+            status: ScoreStatus::Unscored,
+            value: None,
+            blocking: false,
+            reason: JUDGE_PENDING.to_string(),
+            diff: None,
+        };
+    }
     let name = format!("response.{}", check.kind());
     let Some(text) = response else {
         return match check {
@@ -40,6 +55,7 @@ fn score_one(check: &ResponseCheck, response: Option<&str>) -> Score {
         };
     };
     match check {
+        ResponseCheck::Judge(_) => unreachable!("handled above"),
         ResponseCheck::Equals(expected) => {
             let (e, a) = (expected.trim(), text.trim());
             if e == a {

@@ -87,6 +87,7 @@ pub fn plan(agent: AgentSpec, suites: Vec<(&str, Vec<Case>)>) -> Plan {
         run: RunSpec::default(),
         policy: PolicySpec::default(),
         report_template: None,
+        judges: Default::default(),
     }
 }
 

@@ -5,4 +5,6 @@
 #![allow(dead_code)]
 
 pub mod fake_agent;
+pub mod fake_judge;
 pub mod fixtures;
+pub mod judge_project;

@@ -1,0 +1,202 @@
+//! A fake LLM judge: a real axum server on 127.0.0.1:0 speaking OpenAI chat completions
+//! (`POST …/chat/completions`) and Anthropic messages (`POST …/messages`), with switchable
+//! behaviours.
+//!
+//! Test items carry their truth in the response text: `[good]` or `[bad]`. The fake counts
+//! requests, tracks the peak number in flight, and records arrival times, paths, headers and
+//! prompts. Like the fake agent, it runs on its own one-thread runtime.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+/// How the fake judges.
+#[derive(Debug, Clone)]
+pub enum Behaviour {
+    /// Passes exactly the prompts whose response contains `[good]`.
+    Accurate,
+    /// Passes everything.
+    AlwaysPass,
+    /// Passes prompts longer than this many characters, whatever their content.
+    LengthBiased(usize),
+    /// Passes at random (seeded by this and the request number).
+    Random(u64),
+    /// Answers prose with no JSON object.
+    Malformed,
+    /// Like `Accurate`, after this delay.
+    Slow(Duration),
+    /// HTTP 500 every time.
+    ServerError,
+    /// Answers `{"score": 0.8}` for `[good]` prompts and `{"score": 0.3}` otherwise.
+    Scored,
+}
+
+/// One request as received.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub path: String,
+    pub headers: HeaderMap,
+    pub model: String,
+    pub prompt: String,
+    pub at: Instant,
+}
+
+struct Shared {
+    behaviour: Mutex<Behaviour>,
+    seen: Mutex<Vec<Seen>>,
+    in_flight: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+pub struct FakeJudge {
+    addr: std::net::SocketAddr,
+    shared: Arc<Shared>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for FakeJudge {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+impl FakeJudge {
+    pub fn start(behaviour: Behaviour) -> FakeJudge {
+        let shared = Arc::new(Shared {
+            behaviour: Mutex::new(behaviour),
+            seen: Mutex::new(Vec::new()),
+            in_flight: AtomicUsize::new(0),
+            peak: AtomicUsize::new(0),
+        });
+        let app = Router::new().fallback(handle).with_state(shared.clone());
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+        FakeJudge {
+            addr,
+            shared,
+            runtime: Some(runtime),
+        }
+    }
+
+    /// The base URL to configure (`http://127.0.0.1:<port>/v1`).
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    pub fn set(&self, behaviour: Behaviour) {
+        *self.shared.behaviour.lock().unwrap() = behaviour;
+    }
+
+    pub fn request_count(&self) -> usize {
+        self.shared.seen.lock().unwrap().len()
+    }
+
+    pub fn peak_in_flight(&self) -> usize {
+        self.shared.peak.load(Ordering::SeqCst)
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.shared.seen.lock().unwrap().clone()
+    }
+}
+
+struct InFlight(Arc<Shared>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    shared.peak.fetch_max(now, Ordering::SeqCst);
+    let _guard = InFlight(shared.clone());
+    let json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let prompt = json["messages"][0]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let path = uri.path().to_string();
+    let n = {
+        let mut seen = shared.seen.lock().unwrap();
+        seen.push(Seen {
+            path: path.clone(),
+            headers,
+            model: json["model"].as_str().unwrap_or_default().to_string(),
+            prompt: prompt.clone(),
+            at: Instant::now(),
+        });
+        seen.len()
+    };
+    let behaviour = shared.behaviour.lock().unwrap().clone();
+    let good = prompt.contains("[good]");
+    let pass = match behaviour {
+        Behaviour::Accurate => good,
+        Behaviour::AlwaysPass => true,
+        Behaviour::LengthBiased(min) => prompt.chars().count() > min,
+        Behaviour::Random(seed) => fastrand::Rng::with_seed(seed ^ n as u64).bool(),
+        Behaviour::Malformed => return answer(&path, "I think the answer is fine, mostly."),
+        Behaviour::Slow(d) => {
+            tokio::time::sleep(d).await;
+            good
+        }
+        Behaviour::Scored => {
+            let score = if good { 0.8 } else { 0.3 };
+            return answer(
+                &path,
+                &format!("{{\"score\": {score}, \"reason\": \"scored\"}}"),
+            );
+        }
+        Behaviour::ServerError => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "upstream exploded").into_response();
+        }
+    };
+    // Prose and a fence around the JSON, as real models answer.
+    let text = format!(
+        "Here is my assessment.\n```json\n{{\"pass\": {pass}, \"reason\": \"the fake judged {}\"}}\n```\nLet me know if you need more.",
+        if pass { "a pass" } else { "a fail" }
+    );
+    answer(&path, &text)
+}
+
+fn answer(path: &str, text: &str) -> Response {
+    if path.ends_with("/messages") {
+        axum::Json(json!({
+            "type": "message", "role": "assistant",
+            "content": [{"type": "text", "text": text}],
+        }))
+        .into_response()
+    } else if path.ends_with("/chat/completions") {
+        axum::Json(json!({
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}}],
+        }))
+        .into_response()
+    } else {
+        (StatusCode::NOT_FOUND, "no such endpoint").into_response()
+    }
+}
