@@ -6,6 +6,7 @@
 
 pub mod adapter;
 pub mod cli;
+pub mod compare;
 pub mod config;
 pub mod demo;
 pub mod model;

@@ -7,6 +7,7 @@
 
 pub mod args;
 pub mod case;
+pub mod comparison;
 pub mod metric;
 pub mod plan;
 mod response;
@@ -19,6 +20,10 @@ pub use args::{ArgExpect, ArgMatcher, ArgsSpec};
 pub use case::{
     ArgsMode, Case, Expect, ExpectItem, ExpectedCall, Input, Lineage, MatchMode, Message,
     ResponseCheck, Review, Role, SimilaritySpec, SourceLoc, TrajectoryExpect,
+};
+pub use comparison::{
+    BaseRef, CaseChange, ChangeKind, Comparison, DatasetChange, DeltaStatus, MetricDelta,
+    ScoreChange, Significance, TrajectoryDiff, UsageDelta, UsageTotals,
 };
 pub use metric::MetricName;
 pub use plan::{
