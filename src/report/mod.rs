@@ -7,6 +7,8 @@
 //! decides no exit code and reads no environment.
 
 mod align;
+pub mod comment;
+mod comment_view;
 pub mod console;
 pub mod escape;
 mod format;
