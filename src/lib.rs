@@ -9,6 +9,7 @@ pub mod cli;
 pub mod compare;
 pub mod config;
 pub mod demo;
+pub mod github;
 pub mod model;
 pub mod policy;
 pub mod report;

@@ -4,7 +4,10 @@
 //! concrete implementations together and maps outcomes to exit codes. It holds no evaluation
 //! logic of its own: everything it calls lives in the library modules.
 
+mod compare;
 mod exit;
+mod github;
+mod init;
 mod run;
 mod score;
 
@@ -43,6 +46,11 @@ pub enum Command {
         #[arg(default_value = "-")]
         input: PathBuf,
     },
+    /// Compare a run's results.json with a baseline's (no re-run): gate, reports, PR comment.
+    #[command(after_help = exit::HELP)]
+    Compare(compare::CompareArgs),
+    /// Scaffold evalgate.yaml, a first dataset and the PR-gate workflow (never overwrites).
+    Init(init::InitArgs),
     /// Serve the built-in demo agent (a deterministic customer-support agent) over HTTP.
     DemoAgent(DemoArgs),
 }
@@ -85,6 +93,15 @@ pub struct RunArgs {
     /// Progress display (auto: a bar on a terminal, plain lines otherwise and under CI).
     #[arg(long, value_enum, default_value_t = Progress::Auto)]
     pub progress: Progress,
+    /// Compare with this baseline results.json (regressions beyond `max_drop` fail the gate).
+    #[arg(
+        long,
+        value_name = "RESULTS_JSON",
+        conflicts_with = "baseline_artifact"
+    )]
+    pub baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub gate: compare::GateArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -135,6 +152,8 @@ pub async fn run(args: Vec<OsString>) -> u8 {
             PASS
         }
         Command::Score { input } => score::score(&input),
+        Command::Compare(args) => compare::compare(args).await,
+        Command::Init(args) => init::init(args),
         Command::DemoAgent(args) => demo_agent(args).await,
     }
 }

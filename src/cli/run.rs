@@ -4,9 +4,9 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Instant;
 
-use super::{INFRA, INTERRUPTED, NOTHING_SELECTED, Progress, RunArgs, USAGE, exit};
+use super::{INFRA, INTERRUPTED, NOTHING_SELECTED, Progress, RunArgs, USAGE};
 use crate::adapter::{AgentProcess, HttpAgent};
-use crate::model::{DatasetRef, RunMeta, RunReport, SCHEMA_VERSION, VerdictStatus};
+use crate::model::{DatasetRef, RunMeta, RunReport, SCHEMA_VERSION};
 use crate::report::{CasesLog, Console, ProgressMode};
 use crate::runner::{Event, ExecOptions, Filter};
 
@@ -17,6 +17,19 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             eprintln!("{e}");
             return USAGE;
         }
+    };
+    // A bad baseline is a usage error, found before anything runs.
+    let baseline = match args
+        .baseline
+        .as_deref()
+        .map(|p| super::compare::read_results(p, "baseline"))
+    {
+        Some(Ok(b)) => Some(b),
+        Some(Err(e)) => {
+            eprintln!("{e}");
+            return USAGE;
+        }
+        None => None,
     };
     let filter = Filter {
         suites: args.suites.clone(),
@@ -62,7 +75,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             }
         }
     }
-    let code = run_with_agent(&args, &plan, &selected, opts, port, &env).await;
+    let code = run_with_agent(&args, &plan, &selected, opts, port, &env, baseline).await;
     if let Some(p) = process {
         p.stop().await;
     }
@@ -76,6 +89,7 @@ async fn run_with_agent(
     opts: ExecOptions,
     port: Option<u16>,
     env: &dyn Fn(&str) -> Option<String>,
+    baseline: Option<RunReport>,
 ) -> u8 {
     let agent = match HttpAgent::new(&plan.agent, plan.body_template.as_deref(), port, env) {
         Ok(a) => a,
@@ -149,34 +163,18 @@ async fn run_with_agent(
         filters: describe_filters(args),
     };
     let verdict = crate::policy::evaluate(&results, &plan.policy);
-    let status = verdict.status;
     let report = RunReport {
         schema_version: SCHEMA_VERSION,
         meta,
         verdict: Some(verdict),
         cases: results,
     };
-    let written =
-        match crate::report::write_reports(&args.out, &report, plan.report_template.as_deref()) {
-            Ok(w) => w,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return INFRA;
-            }
-        };
-    println!("{}", crate::report::render_summary(&report));
-    println!(
-        "reports: {}, {}, {}, {}",
-        written.results_json.display(),
-        args.out.join("cases.jsonl").display(),
-        written.junit_xml.display(),
-        written.report_md.display()
-    );
-    match status {
-        VerdictStatus::Pass => exit::PASS,
-        VerdictStatus::Fail => exit::GATE_FAILED,
-        VerdictStatus::Error => INFRA,
-    }
+    let ending = super::compare::Ending {
+        out: &args.out,
+        config_path: &args.config.config,
+        cases_log: true,
+    };
+    super::compare::finish(report, baseline, plan, &ending, &args.gate).await
 }
 
 fn progress_mode(p: Progress) -> ProgressMode {

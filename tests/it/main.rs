@@ -6,3 +6,5 @@ mod agent_http;
 mod agent_process;
 mod cli;
 mod demo;
+mod gate;
+mod github;
