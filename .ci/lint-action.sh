@@ -10,5 +10,5 @@ if [[ ! -x "$venv/bin/zizmor" || ! -x "$venv/bin/check-jsonschema" ]]; then
 fi
 "$venv/bin/check-jsonschema" --builtin-schema vendor.github-actions action.yml
 "$venv/bin/check-jsonschema" --builtin-schema vendor.github-workflows examples/workflows/*.yml
-"$venv/bin/zizmor" --offline action.yml examples/workflows/
+"$venv/bin/zizmor" --offline --config zizmor.yml action.yml examples/workflows/*.yml
 echo "action lint: ok"

@@ -233,3 +233,62 @@ fn a_missing_or_corrupt_baseline_is_a_usage_error_and_writes_nothing() {
     );
     assert!(!project.join("nope").exists());
 }
+
+#[test]
+fn comment_dry_run_prints_the_comment_and_posts_nothing() {
+    let (project, base, head) = demo_results();
+    let o = evalgate(
+        &[
+            "compare",
+            head.to_str().unwrap(),
+            base.to_str().unwrap(),
+            "--out",
+            "dry",
+            "--comment-dry-run",
+        ],
+        project,
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("--- PR comment (dry run: not posted) ---\n<!-- evalgate:evalgate.yaml -->\n## ❌ evalgate: fail"), "{stdout}");
+}
+
+#[test]
+fn init_scaffolds_a_valid_project_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = evalgate(&["init", "--name", "support"], dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    for f in [
+        "evalgate.yaml",
+        "evals/support/v1.yaml",
+        ".github/workflows/evalgate.yml",
+    ] {
+        assert!(dir.path().join(f).is_file(), "{f}");
+    }
+    let o = evalgate(&["validate"], dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("ok: evalgate.yaml (1 suite, 2 cases)"),
+        "{}",
+        text(&o)
+    );
+
+    let before = std::fs::read_to_string(dir.path().join("evals/support/v1.yaml")).unwrap();
+    std::fs::remove_file(dir.path().join("evalgate.yaml")).unwrap();
+    let o = evalgate(&["init", "--name", "support"], dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("v1.yaml` already exists"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        !dir.path().join("evalgate.yaml").exists(),
+        "nothing written when one file exists"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("evals/support/v1.yaml")).unwrap(),
+        before
+    );
+}

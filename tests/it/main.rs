@@ -2,6 +2,7 @@
 
 mod common;
 
+mod action;
 mod agent_http;
 mod agent_process;
 mod cli;
