@@ -242,3 +242,22 @@ fn trials_are_averaged_per_case_before_the_mean() {
     assert_eq!(ts.status, DeltaStatus::Regression);
     assert_eq!(c.cases[0].kind, ChangeKind::NewlyFailing, "a trial failed");
 }
+
+#[test]
+fn an_error_verdict_stays_an_error_with_the_regression_listed() {
+    let base = report(vec![run("a", 0, true, &[], "x")], 1);
+    let mut failing = run("a", 0, false, &[], "x");
+    failing.outcome = Outcome::Error;
+    failing.metrics.clear();
+    let head = report(vec![failing, run("b", 0, false, &[], "x")], 1);
+    let c = compare(&head, &base, &policy(Some(0.05)));
+    let mut p = policy(Some(0.05));
+    p.max_error_rate = 0.0;
+    let v = crate::policy::with_baseline(crate::policy::evaluate(&head.cases, &p), &c);
+    assert_eq!(v.status, VerdictStatus::Error);
+    assert_eq!(
+        c.cases[0].kind,
+        ChangeKind::NewlyFailing,
+        "an errored case does not pass"
+    );
+}

@@ -170,3 +170,46 @@ pub(crate) fn results_from_zip(bytes: &[u8]) -> Result<RunReport, GithubError> {
         .map_err(|e| bad(format!("`{name}`: {e}")))?;
     serde_json::from_str(&text).map_err(|e| bad(format!("`{name}` is not a results.json: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn zip_of(files: &[(&str, &str)]) -> Vec<u8> {
+        let mut buf = Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut buf);
+        for (name, text) in files {
+            z.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            z.write_all(text.as_bytes()).unwrap();
+        }
+        z.finish().unwrap();
+        buf.into_inner()
+    }
+
+    #[test]
+    fn results_json_is_read_from_the_root_or_a_folder() {
+        let report = crate::report::render_results(&crate::report::fixture::report());
+        let got = results_from_zip(&zip_of(&[
+            ("out/results.json", &report),
+            ("out/junit.xml", "<x/>"),
+        ]))
+        .unwrap();
+        assert_eq!(got.cases.len(), 5);
+    }
+
+    #[test]
+    fn unusable_archives_say_why() {
+        let msg = |bytes: &[u8]| results_from_zip(bytes).unwrap_err().to_string();
+        assert!(msg(b"not a zip").starts_with("the baseline artifact is unusable: not a zip"));
+        assert_eq!(
+            msg(&zip_of(&[("junit.xml", "<x/>")])),
+            "the baseline artifact is unusable: it holds no `results.json`"
+        );
+        assert!(msg(&zip_of(&[("results.json", "{}")])).starts_with(
+            "the baseline artifact is unusable: `results.json` is not a results.json: missing field"
+        ));
+    }
+}
