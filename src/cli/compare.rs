@@ -171,8 +171,10 @@ pub(super) async fn finish(
             return INFRA;
         }
     };
-    // With a baseline, report.md is the comparison (the PR comment's layout).
+    // With a baseline, report.md is the comparison (the PR comment's layout), unless the
+    // config names its own report template.
     if comparison.is_some()
+        && plan.report_template.is_none()
         && let Err(e) = crate::report::write_atomic(&written.report_md, &body)
     {
         eprintln!("error: {e}");

@@ -71,6 +71,18 @@ impl Env {
             .head_sha
             .clone()
             .or_else(|| self.sha.clone())?;
+        // Case files are recorded relative to the config's directory; links need it relative
+        // to the repository root (the workspace, where the job runs).
+        let abs;
+        let config_path = if config_path.is_absolute() {
+            let root = var("GITHUB_WORKSPACE")
+                .map(PathBuf::from)
+                .or_else(|| std::env::current_dir().ok())?;
+            abs = config_path.strip_prefix(root).ok()?.to_path_buf();
+            abs.as_path()
+        } else {
+            config_path
+        };
         let dir = config_path.parent().unwrap_or(Path::new(""));
         let mut prefix: String = dir
             .components()

@@ -181,6 +181,11 @@ fn hostile_agent_output_is_neutralized() {
 fn the_marker_cannot_end_the_html_comment() {
     assert_eq!(marker("evalgate.yaml"), "<!-- evalgate:evalgate.yaml -->");
     assert_eq!(marker("a---b/-->x.yaml"), "<!-- evalgate:a-b/-x.yaml -->");
+    assert_eq!(
+        marker("./evalgate.yaml"),
+        marker("evalgate.yaml"),
+        "one comment per config"
+    );
 }
 
 #[test]

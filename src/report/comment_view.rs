@@ -278,6 +278,7 @@ impl CommentView {
 /// appear in it (it would end the HTML comment early).
 pub fn marker(config_path: &str) -> String {
     let path = config_path.replace('\\', "/");
+    let path = path.trim_start_matches("./");
     let mut safe = path.replace("--", "-");
     while safe.contains("--") {
         safe = safe.replace("--", "-");
