@@ -8,6 +8,7 @@
 
 mod align;
 pub mod comment;
+mod comment_format;
 mod comment_view;
 pub mod console;
 pub mod escape;
