@@ -153,3 +153,85 @@ async fn the_run_step_with_a_baseline_fails_and_comments() {
         String::from_utf8_lossy(&o.stdout).contains("::error file=evals/support/v1.yaml,line=")
     );
 }
+
+/// A release archive holding a stand-in `evalgate` and its `.sha256` line.
+fn release(dir: &Path) -> (Vec<u8>, String) {
+    let bin = dir.join("pkg/evalgate");
+    std::fs::create_dir_all(bin.parent().unwrap()).unwrap();
+    std::fs::write(&bin, "#!/bin/sh\necho \"evalgate 0.1.0 (stand-in)\"\n").unwrap();
+    let archive = dir.join("evalgate-x86_64-unknown-linux-gnu.tar.gz");
+    let o = Command::new("tar")
+        .arg("-czf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(dir.join("pkg"))
+        .args(["--mode=755", "evalgate"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let o = Command::new("sha256sum").arg(&archive).output().unwrap();
+    let sum = String::from_utf8(o.stdout).unwrap();
+    let sum = sum.split_whitespace().next().unwrap().to_string();
+    (std::fs::read(&archive).unwrap(), sum)
+}
+
+async fn install(server: &MockServer, dir: &Path) -> Output {
+    Command::new("bash")
+        .arg(repo_root().join("scripts/action/install.sh"))
+        .env("EVALGATE_VERSION", "v0.1.0")
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env("RUNNER_TOOL_CACHE", dir.join("cache"))
+        .env("GITHUB_PATH", dir.join("path"))
+        .env("GITHUB_SERVER_URL", server.uri())
+        .env("GITHUB_ACTION_REPOSITORY", "acme/evalgate")
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_install_step_verifies_the_release_checksum() {
+    let dir = tempfile::tempdir().unwrap();
+    let (archive, sum) = release(dir.path());
+    let base = "/acme/evalgate/releases/download/v0.1.0/evalgate-x86_64-unknown-linux-gnu.tar.gz";
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(base))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(archive))
+        .mount(&server)
+        .await;
+    let sums = Mock::given(method("GET"))
+        .and(path(format!("{base}.sha256")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(format!("{sum}  evalgate.tar.gz\n")),
+        )
+        .mount_as_scoped(&server)
+        .await;
+    let o = install(&server, dir.path()).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("evalgate 0.1.0 (stand-in)"));
+    let added = std::fs::read_to_string(dir.path().join("path")).unwrap();
+    assert_eq!(
+        added.trim_end(),
+        dir.path().join("cache/evalgate/bin").to_str().unwrap()
+    );
+    drop(sums);
+
+    // A tampered archive (its checksum does not match) is refused and nothing is installed.
+    std::fs::remove_dir_all(dir.path().join("cache")).unwrap();
+    Mock::given(method("GET"))
+        .and(path(format!("{base}.sha256")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(format!("{}  x\n", "0".repeat(64))),
+        )
+        .mount(&server)
+        .await;
+    let o = install(&server, dir.path()).await;
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("::error::checksum mismatch"),
+        "{}",
+        text(&o)
+    );
+    assert!(!dir.path().join("cache/evalgate/bin/evalgate").exists());
+}
