@@ -6,8 +6,10 @@
 
 pub mod adapter;
 pub mod cli;
+pub mod compare;
 pub mod config;
 pub mod demo;
+pub mod github;
 pub mod judge;
 pub mod model;
 pub mod policy;

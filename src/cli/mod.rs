@@ -5,7 +5,10 @@
 //! logic of its own: everything it calls lives in the library modules.
 
 mod calibrate;
+mod compare;
 mod exit;
+mod github;
+mod init;
 mod run;
 mod score;
 
@@ -47,6 +50,11 @@ pub enum Command {
     /// Run an LLM judge on its human-labelled items (`evals/calibration/<judge>.yaml`) and write
     /// `<judge>.calibration.json`: agreement, κ with a 95% interval, bias probes.
     Calibrate(CalibrateArgs),
+    /// Compare a run's results.json with a baseline's (no re-run): gate, reports, PR comment.
+    #[command(after_help = exit::HELP)]
+    Compare(compare::CompareArgs),
+    /// Scaffold evalgate.yaml, a first dataset and the PR-gate workflow (never overwrites).
+    Init(init::InitArgs),
     /// Serve the built-in demo agent (a deterministic customer-support agent) over HTTP.
     DemoAgent(DemoArgs),
 }
@@ -92,6 +100,15 @@ pub struct RunArgs {
     /// Neither read nor write the judge cache (`.evalgate/cache` next to the config).
     #[arg(long)]
     pub no_cache: bool,
+    /// Compare with this baseline results.json (regressions beyond `max_drop` fail the gate).
+    #[arg(
+        long,
+        value_name = "RESULTS_JSON",
+        conflicts_with = "baseline_artifact"
+    )]
+    pub baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub gate: compare::GateArgs,
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +174,8 @@ pub async fn run(args: Vec<OsString>) -> u8 {
         }
         Command::Score { input } => score::score(&input),
         Command::Calibrate(args) => calibrate::calibrate(args).await,
+        Command::Compare(args) => compare::compare(args).await,
+        Command::Init(args) => init::init(args),
         Command::DemoAgent(args) => demo_agent(args).await,
     }
 }

@@ -4,9 +4,9 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Instant;
 
-use super::{INFRA, INTERRUPTED, NOTHING_SELECTED, Progress, RunArgs, USAGE, exit};
+use super::{INFRA, INTERRUPTED, NOTHING_SELECTED, Progress, RunArgs, USAGE};
 use crate::adapter::{AgentProcess, HttpAgent};
-use crate::model::{DatasetRef, RunMeta, RunReport, SCHEMA_VERSION, VerdictStatus};
+use crate::model::{DatasetRef, RunMeta, RunReport, SCHEMA_VERSION};
 use crate::report::{CasesLog, Console, ProgressMode};
 use crate::runner::{Event, ExecOptions, Filter};
 
@@ -17,6 +17,19 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             eprintln!("{e}");
             return USAGE;
         }
+    };
+    // A bad baseline is a usage error, found before anything runs.
+    let baseline = match args
+        .baseline
+        .as_deref()
+        .map(|p| super::compare::read_results(p, "baseline"))
+    {
+        Some(Ok(b)) => Some(b),
+        Some(Err(e)) => {
+            eprintln!("{e}");
+            return USAGE;
+        }
+        None => None,
     };
     let filter = Filter {
         suites: args.suites.clone(),
@@ -70,7 +83,13 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             }
         }
     }
-    let code = run_with_agent(&args, &plan, &selected, opts, port, &env, judges).await;
+    let code = match HttpAgent::new(&plan.agent, plan.body_template.as_deref(), port, &env) {
+        Ok(agent) => run_with_agent(&args, &plan, &selected, opts, &agent, judges, baseline).await,
+        Err(e) => {
+            eprintln!("error: {e}");
+            USAGE
+        }
+    };
     if let Some(p) = process {
         p.stop().await;
     }
@@ -82,17 +101,10 @@ async fn run_with_agent(
     plan: &crate::model::Plan,
     selected: &[crate::runner::Selected],
     opts: ExecOptions,
-    port: Option<u16>,
-    env: &dyn Fn(&str) -> Option<String>,
+    agent: &HttpAgent,
     setup: Option<super::calibrate::JudgeSetup>,
+    baseline: Option<RunReport>,
 ) -> u8 {
-    let agent = match HttpAgent::new(&plan.agent, plan.body_template.as_deref(), port, env) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return USAGE;
-        }
-    };
     let mut log = match CasesLog::create(&args.out) {
         Ok(l) => l,
         Err(e) => {
@@ -106,7 +118,7 @@ async fn run_with_agent(
     let clock = Instant::now();
     let mut log_error = None;
     let judges = setup.as_ref().map(|(j, _)| j);
-    let execution = crate::runner::execute_judged(plan, selected, &agent, judges, &opts, |event| {
+    let execution = crate::runner::execute_judged(plan, selected, agent, judges, &opts, |event| {
         if let Event::CaseFinished {
             result,
             done,
@@ -160,7 +172,6 @@ async fn run_with_agent(
         judge_fingerprints: judges.map(|j| j.fingerprints()).unwrap_or_default(),
     };
     let verdict = crate::policy::evaluate(&results, &plan.policy);
-    let status = verdict.status;
     let report = RunReport {
         schema_version: SCHEMA_VERSION,
         meta,
@@ -171,36 +182,22 @@ async fn run_with_agent(
             .unwrap_or_default(),
         cases: results,
     };
-    let written =
-        match crate::report::write_reports(&args.out, &report, plan.report_template.as_deref()) {
-            Ok(w) => w,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return INFRA;
-            }
-        };
-    println!("{}", crate::report::render_summary(&report));
-    println!(
-        "reports: {}, {}, {}, {}",
-        written.results_json.display(),
-        args.out.join("cases.jsonl").display(),
-        written.junit_xml.display(),
-        written.report_md.display()
-    );
     // Judges share the agent's error budget: an unreachable or unreadable judge is
     // infrastructure trouble (exit 3), reported after the reports are written.
     let over_budget = judge_budget_breaches(&report, plan.policy.max_error_rate);
+    let ending = super::compare::Ending {
+        out: &args.out,
+        config_path: &args.config.config,
+        cases_log: true,
+    };
+    let code = super::compare::finish(report, baseline, plan, &ending, &args.gate).await;
     for line in &over_budget {
         eprintln!("error: {line}");
     }
-    if !over_budget.is_empty() && status != VerdictStatus::Error {
+    if !over_budget.is_empty() && matches!(code, super::PASS | super::GATE_FAILED) {
         return INFRA;
     }
-    match status {
-        VerdictStatus::Pass => exit::PASS,
-        VerdictStatus::Fail => exit::GATE_FAILED,
-        VerdictStatus::Error => INFRA,
-    }
+    code
 }
 
 /// Judges whose unscored share of answers exceeds `max_error_rate`.

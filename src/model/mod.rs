@@ -8,6 +8,7 @@
 pub mod args;
 pub mod calibration;
 pub mod case;
+pub mod comparison;
 pub mod judge;
 pub mod metric;
 pub mod plan;
@@ -25,6 +26,10 @@ pub use calibration::{
 pub use case::{
     ArgsMode, Case, Expect, ExpectItem, ExpectedCall, Input, Lineage, MatchMode, Message,
     ResponseCheck, Review, Role, SimilaritySpec, SourceLoc, TrajectoryExpect,
+};
+pub use comparison::{
+    BaseRef, CaseChange, ChangeKind, Comparison, DatasetChange, DeltaStatus, MetricDelta,
+    ScoreChange, Significance, TrajectoryDiff, UsageDelta, UsageTotals,
 };
 pub use judge::{Aggregate, JudgeCheck, JudgeKind, JudgeProvider, JudgeSpec, JudgeSummary};
 pub use metric::MetricName;

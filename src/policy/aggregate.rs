@@ -73,7 +73,7 @@ pub(super) fn suite_mean<'a>(
     (mean(&values), values.len())
 }
 
-fn mean(values: &[f64]) -> Option<f64> {
+pub(super) fn mean(values: &[f64]) -> Option<f64> {
     if values.is_empty() {
         None
     } else {

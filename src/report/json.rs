@@ -23,6 +23,8 @@ pub fn write_results(report: &RunReport, mut w: impl std::io::Write) -> std::io:
         #[serde(skip_serializing_if = "Option::is_none")]
         verdict: Option<&'a crate::model::Verdict>,
         cases: Vec<&'a CaseResult>,
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        judges: &'a [crate::model::JudgeSummary],
     }
     let mut cases: Vec<&CaseResult> = report.cases.iter().collect();
     cases.sort_by(|a, b| (&a.suite, &a.case_id, a.trial).cmp(&(&b.suite, &b.case_id, b.trial)));
@@ -31,6 +33,7 @@ pub fn write_results(report: &RunReport, mut w: impl std::io::Write) -> std::io:
         meta: &report.meta,
         verdict: report.verdict.as_ref(),
         cases,
+        judges: &report.judges,
     };
     serde_json::to_writer_pretty(&mut w, &doc).map_err(std::io::Error::other)?;
     w.write_all(b"\n")
@@ -82,5 +85,31 @@ mod tests {
             let back: CaseResult = serde_json::from_str(&line).unwrap();
             assert_eq!(&back, case);
         }
+    }
+
+    /// The streaming view must stay field for field what `RunReport` serializes to: a field
+    /// added to the model but not to the view would silently vanish from results.json.
+    #[test]
+    fn streamed_results_equal_the_model_serialization() {
+        let mut report = crate::report::fixture::report();
+        // Every optional part present, so a field missing from the view shows.
+        report.judges.push(crate::model::JudgeSummary {
+            name: "helpfulness".into(),
+            fingerprint: "f".into(),
+            blocking: false,
+            advisory_reason: Some("no calibration".into()),
+            kappa: None,
+            passed: 1,
+            failed: 0,
+            unscored: 0,
+            observed_pass_rate: Some(1.0),
+            corrected_pass_rate: None,
+            corrected_note: None,
+        });
+        report
+            .cases
+            .sort_by(|a, b| (&a.suite, &a.case_id, a.trial).cmp(&(&b.suite, &b.case_id, b.trial)));
+        let expected = serde_json::to_string_pretty(&report).unwrap() + "\n";
+        assert_eq!(render_results(&report), expected);
     }
 }

@@ -77,7 +77,7 @@ fn text_of(v: &Value) -> Result<String, Error> {
 }
 
 /// The error with the template line it points at.
-fn template_error(e: &Error, source: &str) -> ReportError {
+pub(super) fn template_error(e: &Error, source: &str) -> ReportError {
     let mut message = e.to_string();
     if let Some(line) = e
         .line()

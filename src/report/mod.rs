@@ -8,6 +8,9 @@
 
 mod align;
 pub mod calibration;
+pub mod comment;
+mod comment_format;
+mod comment_view;
 pub mod console;
 pub mod escape;
 mod format;

@@ -2,9 +2,12 @@
 
 mod common;
 
+mod action;
 mod agent_http;
 mod agent_process;
 mod cli;
 mod demo;
+mod gate;
+mod github;
 mod judge;
 mod judge_calls;
