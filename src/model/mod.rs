@@ -12,6 +12,7 @@ pub mod plan;
 mod response;
 pub mod result;
 pub mod score;
+pub mod trace;
 pub mod trajectory;
 pub mod verdict;
 
@@ -31,6 +32,7 @@ pub use result::{
 pub use score::{
     AlignKind, AlignRow, Score, ScoreStatus, TrajectoryChecks, TrajectoryMetrics, TrajectoryScore,
 };
+pub use trace::TraceRecord;
 pub use trajectory::{CallStatus, ToolCall, Trajectory, Usage};
 pub use verdict::{
     CompositeRow, Counts, ErrorBudget, MetricRow, RowStatus, SliceRow, Verdict, VerdictStatus,
