@@ -13,3 +13,4 @@ pub mod policy;
 pub mod report;
 pub mod runner;
 pub mod scorer;
+pub mod trace;
