@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod model;
 pub mod policy;
+pub mod promote;
 pub mod report;
 pub mod runner;
 pub mod scorer;

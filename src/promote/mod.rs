@@ -1,0 +1,2 @@
+//! Production traces → new dataset version: selection, redaction, dedupe, lineage.
+pub mod redact;
