@@ -232,7 +232,7 @@ fn rfc3339(nanos: u64) -> Option<String> {
 /// Builds the record of one trace. Returns it and the number of spans of unknown shape (neither
 /// convention, not the root), which are skipped.
 pub fn normalize(mut spans: Vec<RawSpan>) -> (TraceRecord, usize) {
-    spans.sort_by(|a, b| (a.start, a.end).cmp(&(b.start, b.end)));
+    spans.sort_by_key(|s| (s.start, s.end));
     let ids: HashSet<&str> = spans.iter().map(|s| s.span_id.as_str()).collect();
     let root_idx = spans
         .iter()
