@@ -5,8 +5,10 @@
 //! logic of its own: everything it calls lives in the library modules.
 
 mod exit;
+mod promote;
 mod run;
 mod score;
+mod traces;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -43,8 +45,51 @@ pub enum Command {
         #[arg(default_value = "-")]
         input: PathBuf,
     },
+    /// Production traces (OTLP JSON: OpenInference or GenAI semantic conventions).
+    #[command(subcommand)]
+    Traces(TracesCommand),
+    /// Promote production traces into a new dataset version (redacted, deduplicated, pending
+    /// review).
+    #[command(after_help = exit::HELP)]
+    Promote(PromoteArgs),
     /// Serve the built-in demo agent (a deterministic customer-support agent) over HTTP.
     DemoAgent(DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TracesCommand {
+    /// Print one JSON line per trace: inputs, calls, final response, usage, error.
+    Export {
+        /// OTLP JSON files (`.json`: requests; `.jsonl`: one request per line) or directories.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PromoteArgs {
+    /// OTLP JSON trace files or directories.
+    #[arg(required = true)]
+    pub traces: Vec<PathBuf>,
+    /// The dataset folder, e.g. `evals/support` (a new `v<N+1>.yaml` is written there).
+    #[arg(long)]
+    pub into: PathBuf,
+    /// Select traces whose attribute matches, e.g. `feedback.score < 0` or
+    /// `user.feedback = "thumbs_down"` (repeatable; all must hold).
+    #[arg(long = "where")]
+    pub wheres: Vec<String>,
+    /// Select the traces that failed in this `evalgate traces score` results.json.
+    #[arg(long)]
+    pub results: Option<PathBuf>,
+    /// Select this trace (repeatable).
+    #[arg(long = "trace-id")]
+    pub trace_ids: Vec<String>,
+    /// Select every trace.
+    #[arg(long)]
+    pub all: bool,
+    /// An extra redaction pattern (regex; repeatable), reported as `custom`.
+    #[arg(long = "redact-pattern")]
+    pub redact_patterns: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -135,6 +180,8 @@ pub async fn run(args: Vec<OsString>) -> u8 {
             PASS
         }
         Command::Score { input } => score::score(&input),
+        Command::Traces(TracesCommand::Export { files }) => traces::export(&files),
+        Command::Promote(args) => promote::promote(args),
         Command::DemoAgent(args) => demo_agent(args).await,
     }
 }

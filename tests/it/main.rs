@@ -6,3 +6,4 @@ mod agent_http;
 mod agent_process;
 mod cli;
 mod demo;
+mod promote;
