@@ -9,6 +9,7 @@ mod promote;
 mod run;
 mod score;
 mod traces;
+mod traces_score;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -64,6 +65,9 @@ pub enum TracesCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Score traces in place (no agent re-run) with rules; same reports and exit codes as `run`.
+    #[command(after_help = exit::HELP)]
+    Score(traces_score::ScoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -181,6 +185,7 @@ pub async fn run(args: Vec<OsString>) -> u8 {
         }
         Command::Score { input } => score::score(&input),
         Command::Traces(TracesCommand::Export { files }) => traces::export(&files),
+        Command::Traces(TracesCommand::Score(args)) => traces_score::score(args),
         Command::Promote(args) => promote::promote(args),
         Command::DemoAgent(args) => demo_agent(args).await,
     }

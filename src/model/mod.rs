@@ -32,7 +32,7 @@ pub use result::{
 pub use score::{
     AlignKind, AlignRow, Score, ScoreStatus, TrajectoryChecks, TrajectoryMetrics, TrajectoryScore,
 };
-pub use trace::TraceRecord;
+pub use trace::{TraceMatch, TraceRecord, TraceRule, TraceRules};
 pub use trajectory::{CallStatus, ToolCall, Trajectory, Usage};
 pub use verdict::{
     CompositeRow, Counts, ErrorBudget, MetricRow, RowStatus, SliceRow, Verdict, VerdictStatus,

@@ -36,3 +36,45 @@ pub struct TraceRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
+
+/// A rules file for `evalgate traces score`: expectations applied to the production traces they
+/// match (DESIGN §3 `trace/`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraceRules {
+    pub rules: Vec<TraceRule>,
+    /// Set by `config` after parsing.
+    #[serde(skip)]
+    pub path: std::path::PathBuf,
+}
+
+/// One rule: which traces it applies to and what they must show.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraceRule {
+    /// Unique within the file; shown as the prefix of the rule's scores.
+    pub id: String,
+    #[serde(default)]
+    pub when: TraceMatch,
+    /// The same expectations a case has (trajectory, deterministic response checks).
+    #[serde(default)]
+    pub expect: super::case::Expect,
+    /// Fail when the same tool is called twice with the same arguments.
+    #[serde(default)]
+    pub no_redundant_calls: bool,
+    /// Set by `config` after parsing: the line of the rule's `- id:`.
+    #[serde(skip)]
+    pub line: u32,
+}
+
+/// A rule applies to a trace when every given condition holds (no condition: every trace).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraceMatch {
+    /// A regex searched in each user turn; one match is enough.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    /// Attributes that must equal these values (compared as text).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+}

@@ -8,12 +8,15 @@
 
 mod normalize;
 mod otlp;
+mod score;
 mod stream;
 
 #[cfg(test)]
 mod tests;
 
 use std::path::{Path, PathBuf};
+
+pub use score::{CompiledRules, score_trace};
 
 use crate::model::TraceRecord;
 

@@ -228,3 +228,82 @@ fn traces_export_prints_one_normalized_line_per_trace() {
     let missing = evalgate(&["traces", "export", "nope.jsonl"], dir.path());
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn traces_score_reports_then_promote_takes_its_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = evalgate(
+        &[
+            "traces",
+            "score",
+            &fixture("openinference.json"),
+            "--rules",
+            &fixture("rules.yaml"),
+            "--out",
+            "scored",
+        ],
+        dir.path(),
+    );
+    let printed = all_output(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "one trace breaks the refund rule: {printed}"
+    );
+    for f in ["results.json", "junit.xml", "report.md"] {
+        assert!(dir.path().join("scored").join(f).exists(), "{f}");
+    }
+    let report: RunReport = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("scored/results.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report.cases.len(), 4);
+    let failed: Vec<&str> = report
+        .cases
+        .iter()
+        .filter(|c| c.outcome == Outcome::Failed)
+        .map(|c| c.case_id.as_str())
+        .collect();
+    assert_eq!(failed.len(), 1);
+
+    let promoted = evalgate(
+        &[
+            "promote",
+            &fixture("openinference.json"),
+            "--into",
+            "evals/prod",
+            "--results",
+            "scored/results.json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(promoted.status.code(), Some(0), "{}", all_output(&promoted));
+    let v1 = std::fs::read_to_string(dir.path().join("evals/prod/v1.yaml")).unwrap();
+    assert!(v1.contains(failed[0]), "{v1}");
+    assert!(v1.contains("failed `evalgate traces score`"), "{v1}");
+
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "rules:\n  - id: x\n    expect: {trajectory: {match: sometimes}}\n",
+    )
+    .unwrap();
+    let bad = evalgate(
+        &[
+            "traces",
+            "score",
+            &fixture("genai.jsonl"),
+            "--rules",
+            "bad.yaml",
+            "--out",
+            "bad-out",
+        ],
+        dir.path(),
+    );
+    let printed = all_output(&bad);
+    assert_eq!(bad.status.code(), Some(2), "{printed}");
+    assert!(printed.contains("bad.yaml:3:"), "{printed}");
+    assert!(
+        !dir.path().join("bad-out").exists(),
+        "nothing written on bad input"
+    );
+}
