@@ -49,7 +49,7 @@ impl<'a> CompiledRules<'a> {
                 let attrs_ok = rule.when.attributes.iter().all(|(k, want)| {
                     rec.attributes.get(k).is_some_and(|v| match v {
                         serde_json::Value::String(s) => s == want,
-                        other => other.to_string() == *want,
+                        other => want.as_str() == other.to_string().as_str(),
                     })
                 });
                 (input_ok && attrs_ok).then_some(*rule)
