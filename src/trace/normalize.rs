@@ -192,6 +192,30 @@ fn input_messages(span: &RawSpan) -> Vec<Msg> {
         .collect()
 }
 
+/// How long a span's input history is, without parsing it: OpenInference message count, else the
+/// length of the GenAI messages attribute, else the number of message events.
+fn input_size(span: &RawSpan) -> usize {
+    let oi = span
+        .attrs
+        .iter()
+        .filter(|(k, _)| k.starts_with("llm.input_messages.") && k.ends_with(".message.role"))
+        .count();
+    if oi > 0 {
+        return oi;
+    }
+    if let Some(v) = span.attr("gen_ai.input.messages") {
+        return match v {
+            Value::String(s) => s.len(),
+            Value::Array(a) => a.len(),
+            _ => 1,
+        };
+    }
+    span.events
+        .iter()
+        .filter(|(n, _)| n.starts_with("gen_ai.") && n.ends_with(".message"))
+        .count()
+}
+
 fn output_messages(span: &RawSpan) -> Vec<Msg> {
     let oi = oi_messages(span, "llm.output_messages");
     if !oi.is_empty() {
@@ -250,7 +274,7 @@ pub fn normalize(mut spans: Vec<RawSpan>) -> (TraceRecord, usize) {
     let mut skipped = 0;
     let mut traj = Trajectory::default();
     let mut llm_calls: Vec<(String, Value)> = Vec::new();
-    let mut longest_input: Vec<Msg> = Vec::new();
+    let (mut longest_size, mut longest_span) = (0usize, None::<usize>);
     let mut last_answer: Option<(u64, String)> = None;
     let (mut prompt, mut completion, mut total) = (None::<u64>, None::<u64>, None::<u64>);
     let add = |acc: &mut Option<u64>, v: Option<u64>| {
@@ -298,9 +322,11 @@ pub fn normalize(mut spans: Vec<RawSpan>) -> (TraceRecord, usize) {
                         .or_else(|| span.u64_attr("gen_ai.usage.output_tokens")),
                 );
                 add(&mut total, span.u64_attr("llm.token_count.total"));
-                let input = input_messages(span);
-                if input.len() >= longest_input.len() {
-                    longest_input = input;
+                // Parse only the longest history (the latest turn's): histories grow per call.
+                let size = input_size(span);
+                if size > 0 && size >= longest_size {
+                    longest_size = size;
+                    longest_span = Some(i);
                 }
                 for out in output_messages(span) {
                     llm_calls.extend(out.tool_calls);
@@ -321,7 +347,9 @@ pub fn normalize(mut spans: Vec<RawSpan>) -> (TraceRecord, usize) {
             .map(|(name, args)| ToolCall::ok(name, args))
             .collect();
     }
-    rec.inputs = longest_input
+    rec.inputs = longest_span
+        .map(|i| input_messages(&spans[i]))
+        .unwrap_or_default()
         .into_iter()
         .filter(|m| m.role == "user" && !m.content.is_empty())
         .map(|m| m.content)
