@@ -130,3 +130,43 @@ fn a_broken_json_file_is_an_error_with_a_position() {
     let err = read_all(&[path]).unwrap_err().to_string();
     assert!(err.contains("t.json:2:"), "{err}");
 }
+
+#[test]
+fn genai_message_events_and_model_tool_calls_without_tool_spans() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.json");
+    let doc = json!({"resourceSpans": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "bot"}}]},
+        "scopeSpans": [{"spans": [
+        {"traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331",
+         "parentSpanId": "00f067aa0ba902b7", "name": "chat gpt", "startTimeUnixNano": 10,
+         "endTimeUnixNano": 20, "status": {"code": 2, "message": "rate limited"},
+         "attributes": [
+            {"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+            {"key": "gen_ai.usage.input_tokens", "value": {"intValue": 11}},
+            {"key": "gen_ai.usage.output_tokens", "value": {"intValue": "5"}}],
+         "events": [
+            {"name": "gen_ai.system.message", "attributes": [{"key": "content", "value": {"stringValue": "be nice"}}]},
+            {"name": "gen_ai.user.message", "attributes": [{"key": "content", "value": {"stringValue": "refund INV-9"}}]},
+            {"name": "gen_ai.choice", "attributes": [{"key": "message", "value": {"stringValue":
+              "{\"role\":\"assistant\",\"tool_calls\":[{\"function\":{\"name\":\"fetch_invoice\",\"arguments\":\"{\\\"invoice_id\\\":\\\"INV-9\\\"}\"}}]}"}}]}
+         ]},
+        {"traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "00f067aa0ba902b7",
+         "name": "agent", "startTimeUnixNano": 1, "endTimeUnixNano": 3000001}
+    ]}]}]});
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let (recs, stats) = read_all(&[path]).unwrap();
+    assert_eq!(stats.skipped_spans, 0);
+    let r = &recs[0];
+    assert_eq!(r.inputs, ["refund INV-9"]);
+    assert_eq!(r.service.as_deref(), Some("bot"));
+    assert_eq!(r.trajectory.calls.len(), 1);
+    assert_eq!(r.trajectory.calls[0].name, "fetch_invoice");
+    assert_eq!(
+        r.trajectory.calls[0].arguments,
+        json!({"invoice_id": "INV-9"})
+    );
+    assert_eq!(r.trajectory.usage.total_tokens, Some(16));
+    assert_eq!(r.trajectory.latency_ms, 3);
+    assert_eq!(r.error.as_deref(), Some("chat gpt: rate limited"));
+}
