@@ -43,14 +43,16 @@ pub(super) fn promote(args: PromoteArgs) -> u8 {
             }
         }
     }
+    // Nothing from the traces reaches the terminal unredacted, parser messages included.
+    let mut log_redactor = crate::promote::Redactor::new(custom.clone());
     let (records, stats) = match crate::trace::read_all(&args.traces) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", log_redactor.text(&e.to_string()));
             return USAGE;
         }
     };
-    super::traces::report_stats(&stats);
+    super::traces::report_stats(&stats, Some(&mut log_redactor));
     let opts = Options {
         selector,
         custom_patterns: custom,

@@ -64,7 +64,7 @@ pub(super) fn export(files: &[PathBuf]) -> u8 {
     let _ = out.flush();
     match read {
         Ok(stats) => {
-            report_stats(&stats);
+            report_stats(&stats, None);
             PASS
         }
         Err(e) => {
@@ -74,10 +74,15 @@ pub(super) fn export(files: &[PathBuf]) -> u8 {
     }
 }
 
-/// One line on stderr: what was read and what was skipped (counts and positions only).
-pub(super) fn report_stats(s: &ReadStats) {
+/// One line on stderr: what was read and what was skipped. Warnings quote parser messages,
+/// which can hold a value from the file: `promote` passes them through its redactor.
+pub(super) fn report_stats(s: &ReadStats, redactor: Option<&mut crate::promote::Redactor>) {
+    let mut redactor = redactor;
     for w in &s.warnings {
-        eprintln!("warning: {w}");
+        match redactor.as_deref_mut() {
+            Some(r) => eprintln!("warning: {}", r.text(w)),
+            None => eprintln!("warning: {w}"),
+        }
     }
     eprintln!(
         "read {} trace{} ({} span{}, {} file{}); skipped: {} span{} of unknown shape, {} late span{}, {} bad line{}",

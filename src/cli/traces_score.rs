@@ -61,7 +61,7 @@ pub(super) fn score(args: ScoreArgs) -> u8 {
             return USAGE;
         }
     };
-    super::traces::report_stats(&stats);
+    super::traces::report_stats(&stats, None);
     if results.is_empty() {
         eprintln!("error: no trace found in the given files");
         return NOTHING_SELECTED;

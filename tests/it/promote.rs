@@ -307,3 +307,21 @@ fn traces_score_reports_then_promote_takes_its_failures() {
         "nothing written on bad input"
     );
 }
+
+#[test]
+fn parser_messages_about_bad_lines_are_redacted_too() {
+    let dir = tempfile::tempdir().unwrap();
+    // A JSONL line whose bad value is PII: serde quotes it in its message.
+    std::fs::write(
+        dir.path().join("t.jsonl"),
+        "{\"resourceSpans\": \"jane.doe@example.com\"}\n",
+    )
+    .unwrap();
+    let out = evalgate(
+        &["promote", "t.jsonl", "--into", "evals/x", "--all"],
+        dir.path(),
+    );
+    let printed = all_output(&out);
+    assert!(printed.contains("t.jsonl:1:"), "{printed}");
+    assert_clean("promote warnings", &printed);
+}
