@@ -94,6 +94,9 @@ pub struct PromoteArgs {
     /// An extra redaction pattern (regex; repeatable), reported as `custom`.
     #[arg(long = "redact-pattern")]
     pub redact_patterns: Vec<String>,
+    /// Read `promote.redact` patterns from this config (default: `evalgate.yaml` when it exists).
+    #[arg(long, short)]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

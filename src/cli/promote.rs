@@ -33,7 +33,20 @@ pub(super) fn promote(args: PromoteArgs) -> u8 {
             }
         }
     }
-    let mut custom = Vec::new();
+    let config = args.config.clone().or_else(|| {
+        let default = std::path::PathBuf::from("evalgate.yaml");
+        default.exists().then_some(default)
+    });
+    let mut custom = match &config {
+        Some(c) => match crate::config::load_redact_patterns(c) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("{e}");
+                return USAGE;
+            }
+        },
+        None => Vec::new(),
+    };
     for p in &args.redact_patterns {
         match Regex::new(p) {
             Ok(re) => custom.push(re),

@@ -30,7 +30,7 @@ mod testutil;
 pub use dataset::load_dataset;
 pub use error::{ConfigError, Diagnostic, display_path};
 pub use load::load;
-pub use rules::load_rules;
+pub use rules::{load_redact_patterns, load_rules};
 pub use schema::{config_schema, dataset_schema};
 pub use suite::{EVALS_DIR, version_of};
 pub use yaml::to_yaml;

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use regex::Regex;
 
-use crate::model::TraceRules;
+use crate::model::{ConfigFile, PromoteSpec, TraceRules};
 
 use super::error::{ConfigError, Diagnostic};
 use super::locate::Seg;
@@ -82,6 +82,42 @@ pub(crate) fn parse_rules(text: &str, display: &Path) -> Result<TraceRules, Vec<
         }
     }
     if out.is_empty() { Ok(rules) } else { Err(out) }
+}
+
+/// Checks `promote.redact` in evalgate.yaml: every pattern must compile.
+pub(super) fn check_promote(spec: &PromoteSpec, src: &Source, out: &mut Vec<Diagnostic>) {
+    for (i, re) in spec.redact.iter().enumerate() {
+        if let Err(e) = Regex::new(re) {
+            out.push(src.at(
+                &format!("promote.redact[{i}]"),
+                format!(
+                    "invalid redaction regex `{re}`: {}",
+                    e.to_string().lines().last().unwrap_or("")
+                ),
+            ));
+        }
+    }
+}
+
+/// The user's redaction patterns from `promote.redact` in evalgate.yaml, compiled. Reads only
+/// that file (datasets are not needed to promote).
+pub fn load_redact_patterns(config_path: &Path) -> Result<Vec<Regex>, ConfigError> {
+    let text =
+        std::fs::read_to_string(config_path).map_err(|e| ConfigError::io(config_path, &e))?;
+    let src = Source::new(config_path.to_path_buf(), text.clone());
+    let cfg: ConfigFile =
+        yaml::parse(&text, config_path).map_err(|d| ConfigError::many(vec![d]))?;
+    let mut out = Vec::new();
+    check_promote(&cfg.promote, &src, &mut out);
+    if !out.is_empty() {
+        return Err(ConfigError::many(out));
+    }
+    Ok(cfg
+        .promote
+        .redact
+        .iter()
+        .filter_map(|re| Regex::new(re).ok())
+        .collect())
 }
 
 #[cfg(test)]

@@ -24,7 +24,8 @@ pub use case::{
 pub use metric::MetricName;
 pub use plan::{
     AgentSpec, CompositePolicy, ConfigFile, Gate, HttpMethod, MetricPolicy, Plan, PolicySpec,
-    ReportSpec, ResponseMapping, RetrySpec, RunSpec, SliceFloor, StartSpec, Suite, SuiteSpec,
+    PromoteSpec, ReportSpec, ResponseMapping, RetrySpec, RunSpec, SliceFloor, StartSpec, Suite,
+    SuiteSpec,
 };
 pub use result::{
     CaseError, CaseResult, DatasetRef, ErrorKind, Outcome, RunMeta, RunReport, SCHEMA_VERSION,

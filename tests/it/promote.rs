@@ -325,3 +325,51 @@ fn parser_messages_about_bad_lines_are_redacted_too() {
     assert!(printed.contains("t.jsonl:1:"), "{printed}");
     assert_clean("promote warnings", &printed);
 }
+
+#[test]
+fn redaction_patterns_from_the_config_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_project(dir.path());
+    let cfg = std::fs::read_to_string(dir.path().join("evalgate.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("evalgate.yaml"),
+        format!("{cfg}\npromote:\n  redact:\n    - 'INV-\\d{{4}}'\n"),
+    )
+    .unwrap();
+    let out = evalgate(
+        &[
+            "promote",
+            &fixture("openinference.json"),
+            "--into",
+            "evals/support",
+        ],
+        dir.path(),
+    );
+    let printed = all_output(&out);
+    assert_eq!(out.status.code(), Some(0), "{printed}");
+    assert!(printed.contains("custom "), "{printed}");
+    let v2 = std::fs::read_to_string(dir.path().join("evals/support/v2.yaml")).unwrap();
+    let new_part = &v2[v2.find("# Promoted from production").unwrap()..];
+    assert!(!new_part.contains("INV-2207"), "{new_part}");
+    assert!(new_part.contains("[redacted:custom]"));
+
+    std::fs::write(
+        dir.path().join("evalgate.yaml"),
+        format!("{cfg}\npromote:\n  redact:\n    - '(unclosed'\n"),
+    )
+    .unwrap();
+    let bad = evalgate(
+        &[
+            "promote",
+            &fixture("openinference.json"),
+            "--into",
+            "evals/support",
+        ],
+        dir.path(),
+    );
+    let printed = all_output(&bad);
+    assert_eq!(bad.status.code(), Some(2), "{printed}");
+    assert!(printed.contains("evalgate.yaml:"), "{printed}");
+    assert!(printed.contains("`(unclosed`"), "{printed}");
+    assert!(!dir.path().join("evals/support/v3.yaml").exists());
+}
