@@ -2,10 +2,13 @@
 //!
 //! Owns reading OTLP/JSON (`otlp`), grouping spans into traces while streaming (`stream`, whose
 //! `//!` states the flush rule) and rebuilding each trace's trajectory from the OpenInference or
-//! GenAI semantic-convention attributes (`normalize`). Shared by `evalgate traces` and `promote`.
-//! Must not score, redact or write anything: it reads files and hands records to a callback.
+//! GenAI semantic-convention attributes (`normalize`, `messages`), and trace-native scoring of a
+//! record against rules with the live scorer (`score`, pure). Shared by `evalgate traces` and
+//! `promote`. Must not redact, apply the policy or write anything: it reads files and hands
+//! records to a callback.
 //! Unknown span shapes and malformed JSONL lines are counted in [`ReadStats`], never fatal.
 
+mod messages;
 mod normalize;
 mod otlp;
 mod score;
