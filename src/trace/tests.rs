@@ -28,11 +28,24 @@ fn openinference_and_genai_fixtures_normalize_to_the_same_trajectories() {
     let (oi, ga) = (sorted(oi), sorted(ga));
     for (a, b) in oi.iter().zip(&ga) {
         assert_eq!(a.inputs, b.inputs);
-        let names = |r: &TraceRecord| -> Vec<(String, serde_json::Value, CallStatus)> {
+        type Call = (
+            String,
+            serde_json::Value,
+            CallStatus,
+            Option<serde_json::Value>,
+        );
+        let names = |r: &TraceRecord| -> Vec<Call> {
             r.trajectory
                 .calls
                 .iter()
-                .map(|c| (c.name.clone(), c.arguments.clone(), c.status))
+                .map(|c| {
+                    (
+                        c.name.clone(),
+                        c.arguments.clone(),
+                        c.status,
+                        c.result.clone(),
+                    )
+                })
                 .collect()
         };
         assert_eq!(names(a), names(b));
