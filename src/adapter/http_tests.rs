@@ -36,6 +36,7 @@ fn case(input: Input) -> Case {
         expect: Expect::default(),
         source: None,
         review: None,
+        fixtures: Vec::new(),
         loc: SourceLoc::default(),
     }
 }

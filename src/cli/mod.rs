@@ -9,8 +9,11 @@ mod compare;
 mod exit;
 mod github;
 mod init;
+mod promote;
 mod run;
 mod score;
+mod traces;
+mod traces_score;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -55,8 +58,57 @@ pub enum Command {
     Compare(compare::CompareArgs),
     /// Scaffold evalgate.yaml, a first dataset and the PR-gate workflow (never overwrites).
     Init(init::InitArgs),
+    /// Production traces (OTLP JSON: OpenInference or GenAI semantic conventions).
+    #[command(subcommand)]
+    Traces(TracesCommand),
+    /// Promote production traces into a new dataset version (redacted, deduplicated, pending
+    /// review).
+    #[command(after_help = exit::HELP)]
+    Promote(PromoteArgs),
     /// Serve the built-in demo agent (a deterministic customer-support agent) over HTTP.
     DemoAgent(DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TracesCommand {
+    /// Print one JSON line per trace: inputs, calls, final response, usage, error.
+    Export {
+        /// OTLP JSON files (`.json`: requests; `.jsonl`: one request per line) or directories.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Score traces in place (no agent re-run) with rules; same reports and exit codes as `run`.
+    #[command(after_help = exit::HELP)]
+    Score(traces_score::ScoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PromoteArgs {
+    /// OTLP JSON trace files or directories.
+    #[arg(required = true)]
+    pub traces: Vec<PathBuf>,
+    /// The dataset folder, e.g. `evals/support` (a new `v<N+1>.yaml` is written there).
+    #[arg(long)]
+    pub into: PathBuf,
+    /// Select traces whose attribute matches, e.g. `feedback.score < 0` or
+    /// `user.feedback = "thumbs_down"` (repeatable; all must hold).
+    #[arg(long = "where")]
+    pub wheres: Vec<String>,
+    /// Select the traces that failed in this `evalgate traces score` results.json.
+    #[arg(long)]
+    pub results: Option<PathBuf>,
+    /// Select this trace (repeatable).
+    #[arg(long = "trace-id")]
+    pub trace_ids: Vec<String>,
+    /// Select every trace.
+    #[arg(long)]
+    pub all: bool,
+    /// An extra redaction pattern (regex; repeatable), reported as `custom`.
+    #[arg(long = "redact-pattern")]
+    pub redact_patterns: Vec<String>,
+    /// Read `promote.redact` patterns from this config (default: `evalgate.yaml` when it exists).
+    #[arg(long, short)]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -176,6 +228,9 @@ pub async fn run(args: Vec<OsString>) -> u8 {
         Command::Calibrate(args) => calibrate::calibrate(args).await,
         Command::Compare(args) => compare::compare(args).await,
         Command::Init(args) => init::init(args),
+        Command::Traces(TracesCommand::Export { files }) => traces::export(&files),
+        Command::Traces(TracesCommand::Score(args)) => traces_score::score(args),
+        Command::Promote(args) => promote::promote(args),
         Command::DemoAgent(args) => demo_agent(args).await,
     }
 }

@@ -84,7 +84,12 @@ fn check_cases(cases: &[Case], src: &Source, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_trajectory(t: &TrajectoryExpect, base: &str, src: &Source, out: &mut Vec<Diagnostic>) {
+pub(super) fn check_trajectory(
+    t: &TrajectoryExpect,
+    base: &str,
+    src: &Source,
+    out: &mut Vec<Diagnostic>,
+) {
     if let Some(mode) = t.match_mode
         && t.calls.is_empty()
         && matches!(
@@ -113,7 +118,12 @@ fn check_trajectory(t: &TrajectoryExpect, base: &str, src: &Source, out: &mut Ve
     }
 }
 
-fn check_response(check: &ResponseCheck, base: &str, src: &Source, out: &mut Vec<Diagnostic>) {
+pub(super) fn check_response(
+    check: &ResponseCheck,
+    base: &str,
+    src: &Source,
+    out: &mut Vec<Diagnostic>,
+) {
     let at = format!("{base}.{}", check.kind());
     match check {
         ResponseCheck::Regex(pattern) => {

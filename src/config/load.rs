@@ -37,6 +37,7 @@ pub fn load(config_path: &Path) -> Result<Plan, ConfigError> {
     policy::check_run(&cfg.run, &src, &mut out);
     policy::check_policy(&cfg.policy, &src, &mut out);
     let judges = judges::load_judges(&cfg.judges, &src, &root, &mut out);
+    super::rules::check_promote(&cfg.promote, &src, &mut out);
 
     // The hash covers what decides a run's results: the config, the body template file and
     // every dataset file, in config order, each framed by its name and length.

@@ -38,6 +38,9 @@ pub struct Case {
     /// `pending` cases (promoted, not reviewed yet) run as advisory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<Review>,
+    /// Recorded tool calls and their results (written by `promote`), kept for replay.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixtures: Vec<super::trajectory::ToolCall>,
     /// Set by `config` after parsing; not part of the file format.
     #[serde(skip)]
     #[schemars(skip)]

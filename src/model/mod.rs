@@ -15,6 +15,7 @@ pub mod plan;
 mod response;
 pub mod result;
 pub mod score;
+pub mod trace;
 pub mod trajectory;
 pub mod verdict;
 
@@ -35,8 +36,8 @@ pub use judge::{Aggregate, JudgeCheck, JudgeKind, JudgeProvider, JudgeSpec, Judg
 pub use metric::MetricName;
 pub use plan::{
     AgentSpec, CompositePolicy, ConfigFile, Gate, HttpMethod, LoadedJudge, MetricPolicy, Plan,
-    PolicySpec, ReportSpec, ResponseMapping, RetrySpec, RunSpec, SliceFloor, StartSpec, Suite,
-    SuiteSpec,
+    PolicySpec, PromoteSpec, ReportSpec, ResponseMapping, RetrySpec, RunSpec, SliceFloor,
+    StartSpec, Suite, SuiteSpec,
 };
 pub use result::{
     CaseError, CaseResult, DatasetRef, ErrorKind, Outcome, RunMeta, RunReport, SCHEMA_VERSION,
@@ -44,6 +45,7 @@ pub use result::{
 pub use score::{
     AlignKind, AlignRow, Score, ScoreStatus, TrajectoryChecks, TrajectoryMetrics, TrajectoryScore,
 };
+pub use trace::{TraceMatch, TraceRecord, TraceRule, TraceRules};
 pub use trajectory::{CallStatus, ToolCall, Trajectory, Usage};
 pub use verdict::{
     CompositeRow, Counts, ErrorBudget, MetricRow, RowStatus, SliceRow, Verdict, VerdictStatus,

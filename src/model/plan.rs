@@ -29,6 +29,18 @@ pub struct ConfigFile {
     /// LLM judges by name, for `- judge: <name>` response checks.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub judges: BTreeMap<String, super::judge::JudgeSpec>,
+    /// `evalgate promote` settings.
+    #[serde(default)]
+    pub promote: PromoteSpec,
+}
+
+/// How `evalgate promote` treats production traces.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PromoteSpec {
+    /// Extra redaction patterns (regexes), on top of the built-in kinds; reported as `custom`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redact: Vec<String>,
 }
 
 /// The agent under test, reached over HTTP.

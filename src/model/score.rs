@@ -24,6 +24,24 @@ pub struct Score {
     pub diff: Option<String>,
 }
 
+impl Score {
+    /// A blocking pass/fail check with its reason (no value, no diff).
+    pub fn check(name: impl Into<String>, pass: bool, reason: impl Into<String>) -> Score {
+        Score {
+            name: name.into(),
+            status: if pass {
+                ScoreStatus::Pass
+            } else {
+                ScoreStatus::Fail
+            },
+            value: None,
+            blocking: true,
+            reason: reason.into(),
+            diff: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ScoreStatus {

@@ -152,6 +152,7 @@ pub(crate) mod tests {
             expect: Expect::default(),
             source: None,
             review: None,
+            fixtures: Vec::new(),
             loc: SourceLoc::default(),
         }
     }

@@ -171,7 +171,7 @@ fn trajectory_scores(
             MatchMode::Subset => c.subset,
             MatchMode::Unordered => c.unordered,
         };
-        let mut s = score(
+        let mut s = Score::check(
             format!("trajectory.{}", mode.as_str()),
             pass,
             ts.explanation.clone(),
@@ -180,7 +180,7 @@ fn trajectory_scores(
         out.push(s);
     }
     if !expect.forbid.is_empty() {
-        out.push(score(
+        out.push(Score::check(
             "trajectory.forbid".to_string(),
             ts.forbidden_called.is_empty(),
             forbid_reason(expect, ts),
@@ -193,7 +193,11 @@ fn trajectory_scores(
         } else {
             format!("{n_calls} calls, over the limit of {max}")
         };
-        out.push(score("trajectory.max_calls".to_string(), pass, reason));
+        out.push(Score::check(
+            "trajectory.max_calls".to_string(),
+            pass,
+            reason,
+        ));
     }
     out
 }
@@ -219,21 +223,6 @@ fn forbid_reason(expect: &TrajectoryExpect, ts: &TrajectoryScore) -> String {
         })
         .collect();
     format!("forbidden tool called: {}", called.join("; "))
-}
-
-fn score(name: String, pass: bool, reason: String) -> Score {
-    Score {
-        name,
-        status: if pass {
-            ScoreStatus::Pass
-        } else {
-            ScoreStatus::Fail
-        },
-        value: None,
-        blocking: true,
-        reason,
-        diff: None,
-    }
 }
 
 #[cfg(test)]

@@ -46,12 +46,12 @@ fn score_one(check: &ResponseCheck, response: Option<&str>) -> Score {
     let name = format!("response.{}", check.kind());
     let Some(text) = response else {
         return match check {
-            ResponseCheck::NotContains(needle) => score(
+            ResponseCheck::NotContains(needle) => Score::check(
                 name,
                 true,
                 format!("{NO_RESPONSE}, so it does not contain `{needle}`"),
             ),
-            _ => score(name, false, NO_RESPONSE.to_string()),
+            _ => Score::check(name, false, NO_RESPONSE.to_string()),
         };
     };
     match check {
@@ -59,13 +59,13 @@ fn score_one(check: &ResponseCheck, response: Option<&str>) -> Score {
         ResponseCheck::Equals(expected) => {
             let (e, a) = (expected.trim(), text.trim());
             if e == a {
-                score(
+                Score::check(
                     name,
                     true,
                     "the response equals the expected text".to_string(),
                 )
             } else {
-                let mut s = score(
+                let mut s = Score::check(
                     name,
                     false,
                     "the response differs from the expected text".to_string(),
@@ -76,9 +76,9 @@ fn score_one(check: &ResponseCheck, response: Option<&str>) -> Score {
         }
         ResponseCheck::Contains(needle) => {
             if text.contains(needle.as_str()) {
-                score(name, true, format!("the response contains `{needle}`"))
+                Score::check(name, true, format!("the response contains `{needle}`"))
             } else {
-                score(
+                Score::check(
                     name,
                     false,
                     format!(
@@ -89,14 +89,14 @@ fn score_one(check: &ResponseCheck, response: Option<&str>) -> Score {
             }
         }
         ResponseCheck::NotContains(needle) => match text.find(needle.as_str()) {
-            None => score(
+            None => Score::check(
                 name,
                 true,
                 format!("the response does not contain `{needle}`"),
             ),
             Some(at) => {
                 let chars = text[..at].chars().count();
-                score(
+                Score::check(
                     name,
                     false,
                     format!("the response contains `{needle}` (at character {chars})"),
@@ -104,11 +104,11 @@ fn score_one(check: &ResponseCheck, response: Option<&str>) -> Score {
             }
         },
         ResponseCheck::Regex(pattern) => match Regex::new(pattern) {
-            Err(e) => score(name, false, format!("invalid regex `{pattern}`: {e}")),
+            Err(e) => Score::check(name, false, format!("invalid regex `{pattern}`: {e}")),
             Ok(re) if re.is_match(text) => {
-                score(name, true, format!("the response matches `{pattern}`"))
+                Score::check(name, true, format!("the response matches `{pattern}`"))
             }
-            Ok(_) => score(
+            Ok(_) => Score::check(
                 name,
                 false,
                 format!(
@@ -123,7 +123,7 @@ fn score_one(check: &ResponseCheck, response: Option<&str>) -> Score {
             let ratio = similarity(e, a);
             let pass = ratio >= spec.min;
             let cmp = if pass { "≥" } else { "<" };
-            let mut s = score(
+            let mut s = Score::check(
                 name,
                 pass,
                 format!("similarity {ratio:.2} {cmp} {:.2}", spec.min),
@@ -134,21 +134,6 @@ fn score_one(check: &ResponseCheck, response: Option<&str>) -> Score {
             }
             s
         }
-    }
-}
-
-fn score(name: String, pass: bool, reason: String) -> Score {
-    Score {
-        name,
-        status: if pass {
-            ScoreStatus::Pass
-        } else {
-            ScoreStatus::Fail
-        },
-        value: None,
-        blocking: true,
-        reason,
-        diff: None,
     }
 }
 
@@ -202,7 +187,7 @@ fn check_schema(name: String, schema: &Value, text: &str) -> Score {
     let instance: Value = match serde_json::from_str(strip_fence(text)) {
         Ok(v) => v,
         Err(e) => {
-            return score(
+            return Score::check(
                 name,
                 false,
                 format!(
@@ -214,7 +199,7 @@ fn check_schema(name: String, schema: &Value, text: &str) -> Score {
     };
     let validator = match jsonschema::validator_for(schema) {
         Ok(v) => v,
-        Err(e) => return score(name, false, format!("invalid JSON Schema: {e}")),
+        Err(e) => return Score::check(name, false, format!("invalid JSON Schema: {e}")),
     };
     let errors: Vec<String> = validator
         .iter_errors(&instance)
@@ -229,7 +214,7 @@ fn check_schema(name: String, schema: &Value, text: &str) -> Score {
         })
         .collect();
     if errors.is_empty() {
-        return score(
+        return Score::check(
             name,
             true,
             "the response is JSON that matches the schema".to_string(),
@@ -239,7 +224,7 @@ fn check_schema(name: String, schema: &Value, text: &str) -> Score {
     if errors.len() > MAX_SCHEMA_ERRORS {
         listed.push_str(&format!(" (+{} more)", errors.len() - MAX_SCHEMA_ERRORS));
     }
-    score(
+    Score::check(
         name,
         false,
         format!("the response does not match the schema: {listed}"),

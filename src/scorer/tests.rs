@@ -13,6 +13,7 @@ fn case(expect: Value) -> Case {
         expect: serde_json::from_value(expect).unwrap(),
         source: None,
         review: None,
+        fixtures: Vec::new(),
         loc: Default::default(),
     }
 }

@@ -11,3 +11,4 @@ mod gate;
 mod github;
 mod judge;
 mod judge_calls;
+mod promote;

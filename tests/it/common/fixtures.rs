@@ -20,6 +20,7 @@ pub fn case(id: &str, input: &str) -> Case {
         expect: Expect::default(),
         source: None,
         review: None,
+        fixtures: Vec::new(),
         loc: SourceLoc {
             file: "evals/fixture/v1.yaml".into(),
             line: 1,
