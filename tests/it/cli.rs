@@ -5,11 +5,23 @@ use std::process::{Command, Output};
 
 use evalgate::model::{Outcome, RunReport, VerdictStatus};
 
+/// The binary with a clean CI environment: no GitHub Actions variables leak in from the job
+/// running the tests (they would make evalgate write to that job's outputs and summary).
+fn command() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_evalgate"));
+    c.env_remove("CI");
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("GITHUB_") {
+            c.env_remove(key);
+        }
+    }
+    c
+}
+
 fn evalgate(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_evalgate"))
+    command()
         .args(args)
         .current_dir(cwd)
-        .env_remove("CI")
         .output()
         .expect("run evalgate")
 }
@@ -266,7 +278,7 @@ fn ctrl_c_stops_the_started_agent() {
         ),
     );
     write(dir.path(), "evals/s/v1.yaml", TWO_CASES);
-    let child = Command::new(env!("CARGO_BIN_EXE_evalgate"))
+    let child = command()
         .args(["run", "--out", "out", "--progress", "quiet"])
         .current_dir(dir.path())
         .stdout(std::process::Stdio::piped())
