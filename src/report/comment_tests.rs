@@ -259,3 +259,27 @@ fn outside_fences(md: &str) -> String {
     assert!(open.is_none(), "a fence was left open");
     out
 }
+
+#[test]
+fn an_advisory_judge_says_why_in_the_comment() {
+    let mut head = fixture::report();
+    head.judges.push(crate::model::JudgeSummary {
+        name: "helpfulness".into(),
+        fingerprint: "f".into(),
+        blocking: false,
+        advisory_reason: Some("its rubric changed since calibration".into()),
+        kappa: Some(0.8),
+        passed: 3,
+        failed: 1,
+        unscored: 0,
+        observed_pass_rate: Some(0.75),
+        corrected_pass_rate: None,
+        corrected_note: Some("no current calibration to correct with".into()),
+    });
+    let body = render(&head, None);
+    let section = &body[body.find("### Judges").expect("a judges section")..];
+    assert!(
+        section.contains("is advisory: its rubric changed since calibration"),
+        "{section}"
+    );
+}
