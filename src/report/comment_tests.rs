@@ -151,7 +151,7 @@ fn hostile_agent_output_is_neutralized() {
     let cmp = with_baseline(&mut head, &base);
     let md = render(&head, Some(&cmp));
     assert!(md.chars().count() <= MAX_COMMENT_CHARS);
-    let outside = outside_fences(&md);
+    let outside = fixture::outside_fences(&md);
     assert!(
         !outside.contains("<img") && !outside.contains("<script"),
         "{outside}"
@@ -237,27 +237,6 @@ fn gfm(md: &str) -> String {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     String::from_utf8(out.stdout).unwrap()
-}
-
-/// The lines of `md` outside fenced code blocks (CommonMark: a fence closes only with a run of
-/// backticks at least as long as the opening one).
-fn outside_fences(md: &str) -> String {
-    let mut out = String::new();
-    let mut open: Option<usize> = None;
-    for line in md.lines() {
-        let ticks = line.len() - line.trim_start_matches('`').len();
-        match open {
-            None if ticks >= 3 => open = Some(ticks),
-            None => {
-                out.push_str(line);
-                out.push('\n');
-            }
-            Some(n) if ticks >= n && line[ticks..].trim().is_empty() => open = None,
-            Some(_) => {}
-        }
-    }
-    assert!(open.is_none(), "a fence was left open");
-    out
 }
 
 #[test]

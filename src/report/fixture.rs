@@ -412,3 +412,24 @@ fn the_fixture_covers_what_the_snapshots_need() {
     );
     assert!(!v.error_budget.exceeded);
 }
+
+/// The lines of `md` outside fenced code blocks (CommonMark: a fence closes only with a run of
+/// backticks at least as long as the opening one).
+pub fn outside_fences(md: &str) -> String {
+    let mut out = String::new();
+    let mut open: Option<usize> = None;
+    for line in md.lines() {
+        let ticks = line.len() - line.trim_start_matches('`').len();
+        match open {
+            None if ticks >= 3 => open = Some(ticks),
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+            Some(n) if ticks >= n && line[ticks..].trim().is_empty() => open = None,
+            Some(_) => {}
+        }
+    }
+    assert!(open.is_none(), "a fence was left open");
+    out
+}

@@ -118,7 +118,7 @@ mod tests {
     fn agent_text_is_neutralized() {
         let md = render_markdown(&fixture::report(), None).unwrap();
         // Outside fences, agent markup and mentions appear only escaped.
-        let outside: String = outside_fences(&md);
+        let outside: String = fixture::outside_fences(&md);
         assert!(
             !outside.contains("<img") && !outside.contains("<script"),
             "{outside}"
@@ -128,27 +128,6 @@ mod tests {
         assert!(!md.contains('\u{1b}') && !md.contains('\u{7}'));
         // The injected `</details>` and heading stayed inside a fence.
         assert!(!outside.contains("injected heading"), "{outside}");
-    }
-
-    /// The lines of `md` outside fenced code blocks, following CommonMark's rule that a fence
-    /// closes only with a run of backticks at least as long as the opening one.
-    fn outside_fences(md: &str) -> String {
-        let mut out = String::new();
-        let mut open: Option<usize> = None;
-        for line in md.lines() {
-            let ticks = line.len() - line.trim_start_matches('`').len();
-            match open {
-                None if ticks >= 3 => open = Some(ticks),
-                None => {
-                    out.push_str(line);
-                    out.push('\n');
-                }
-                Some(n) if ticks >= n && line[ticks..].trim().is_empty() => open = None,
-                Some(_) => {}
-            }
-        }
-        assert!(open.is_none(), "a fence was left open");
-        out
     }
 
     #[test]
