@@ -6,9 +6,9 @@
 //! The server runs on its own one-thread runtime, so it works under any test runtime flavour
 //! and its CPU time is not charged to the thread that drives the code under test.
 
+use super::gauge::Gauge;
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -57,8 +57,7 @@ struct Shared {
     script: Box<Script>,
     requests: Mutex<Vec<Request>>,
     per_input: Mutex<HashMap<String, usize>>,
-    in_flight: AtomicUsize,
-    peak: AtomicUsize,
+    gauge: Arc<Gauge>,
 }
 
 /// A running fake agent; the server stops when this is dropped.
@@ -84,8 +83,7 @@ impl FakeAgent {
             script: Box::new(script),
             requests: Mutex::new(Vec::new()),
             per_input: Mutex::new(HashMap::new()),
-            in_flight: AtomicUsize::new(0),
-            peak: AtomicUsize::new(0),
+            gauge: Arc::default(),
         });
         let app = Router::new()
             .route("/health", get(|| async { "ok" }))
@@ -125,7 +123,7 @@ impl FakeAgent {
     }
 
     pub fn peak_in_flight(&self) -> usize {
-        self.shared.peak.load(Ordering::SeqCst)
+        self.shared.gauge.peak()
     }
 
     /// Every request received so far, in arrival order.
@@ -134,19 +132,8 @@ impl FakeAgent {
     }
 }
 
-/// Decrements the in-flight count however the handler ends (including being dropped).
-struct InFlight(Arc<Shared>);
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
 async fn handle(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-    shared.peak.fetch_max(now, Ordering::SeqCst);
-    let _guard = InFlight(shared.clone());
+    let _guard = shared.gauge.enter();
 
     let json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let input = json["input"].as_str().unwrap_or_default().to_string();

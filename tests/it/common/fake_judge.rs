@@ -6,7 +6,7 @@
 //! requests, tracks the peak number in flight, and records arrival times, paths, headers and
 //! prompts. Like the fake agent, it runs on its own one-thread runtime.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use super::gauge::Gauge;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -51,8 +51,7 @@ pub struct Seen {
 struct Shared {
     behaviour: Mutex<Behaviour>,
     seen: Mutex<Vec<Seen>>,
-    in_flight: AtomicUsize,
-    peak: AtomicUsize,
+    gauge: Arc<Gauge>,
 }
 
 pub struct FakeJudge {
@@ -74,8 +73,7 @@ impl FakeJudge {
         let shared = Arc::new(Shared {
             behaviour: Mutex::new(behaviour),
             seen: Mutex::new(Vec::new()),
-            in_flight: AtomicUsize::new(0),
-            peak: AtomicUsize::new(0),
+            gauge: Arc::default(),
         });
         let app = Router::new().fallback(handle).with_state(shared.clone());
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -111,19 +109,11 @@ impl FakeJudge {
     }
 
     pub fn peak_in_flight(&self) -> usize {
-        self.shared.peak.load(Ordering::SeqCst)
+        self.shared.gauge.peak()
     }
 
     pub fn seen(&self) -> Vec<Seen> {
         self.shared.seen.lock().unwrap().clone()
-    }
-}
-
-struct InFlight(Arc<Shared>);
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -133,9 +123,7 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-    shared.peak.fetch_max(now, Ordering::SeqCst);
-    let _guard = InFlight(shared.clone());
+    let _guard = shared.gauge.enter();
     let json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let prompt = json["messages"][0]["content"]
         .as_str()

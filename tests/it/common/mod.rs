@@ -7,4 +7,5 @@
 pub mod fake_agent;
 pub mod fake_judge;
 pub mod fixtures;
+pub mod gauge;
 pub mod judge_project;
