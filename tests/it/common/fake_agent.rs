@@ -7,6 +7,7 @@
 //! and its CPU time is not charged to the thread that drives the code under test.
 
 use super::gauge::Gauge;
+use super::server::LocalServer;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -64,16 +65,7 @@ struct Shared {
 pub struct FakeAgent {
     pub addr: SocketAddr,
     shared: Arc<Shared>,
-    runtime: Option<tokio::runtime::Runtime>,
-}
-
-impl Drop for FakeAgent {
-    fn drop(&mut self) {
-        // `shutdown_background` is the one way to drop a runtime from inside another one.
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_background();
-        }
-    }
+    _server: LocalServer,
 }
 
 impl FakeAgent {
@@ -89,22 +81,11 @@ impl FakeAgent {
             .route("/health", get(|| async { "ok" }))
             .fallback(handle)
             .with_state(shared.clone());
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let addr = listener.local_addr().unwrap();
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.spawn(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
+        let server = LocalServer::start(app);
         FakeAgent {
-            addr,
+            addr: server.addr,
             shared,
-            runtime: Some(runtime),
+            _server: server,
         }
     }
 

@@ -7,6 +7,7 @@
 //! prompts. Like the fake agent, it runs on its own one-thread runtime.
 
 use super::gauge::Gauge;
+use super::server::LocalServer;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -57,15 +58,7 @@ struct Shared {
 pub struct FakeJudge {
     addr: std::net::SocketAddr,
     shared: Arc<Shared>,
-    runtime: Option<tokio::runtime::Runtime>,
-}
-
-impl Drop for FakeJudge {
-    fn drop(&mut self) {
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_background();
-        }
-    }
+    _server: LocalServer,
 }
 
 impl FakeJudge {
@@ -76,22 +69,11 @@ impl FakeJudge {
             gauge: Arc::default(),
         });
         let app = Router::new().fallback(handle).with_state(shared.clone());
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let addr = listener.local_addr().unwrap();
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.spawn(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
+        let server = LocalServer::start(app);
         FakeJudge {
-            addr,
+            addr: server.addr,
             shared,
-            runtime: Some(runtime),
+            _server: server,
         }
     }
 

@@ -9,3 +9,4 @@ pub mod fake_judge;
 pub mod fixtures;
 pub mod gauge;
 pub mod judge_project;
+pub mod server;
