@@ -56,28 +56,8 @@ mod tests {
     use super::*;
     use crate::config::yaml::to_json;
 
-    const EXAMPLE: &str = r#"
-version: 1
-agent:
-  url: http://127.0.0.1:{port}/chat
-  headers: { Authorization: "Bearer ${SUPPORT_TOKEN}" }
-  timeout_ms: 5000
-  start:
-    command: [evalgate, demo-agent, --port, "{port}"]
-suites:
-  - name: support
-    dataset: support
-policy:
-  metrics:
-    task_success: { floor: 0.8 }
-    tool_f1: { floor: 0.9, weight: 2 }
-    arg_accuracy: { floor: 0.9, gate: warn }
-  composite: { floor: 0.85 }
-  slices:
-    - { tier: critical, floor: 1.0 }
-    - { tag: refund, metric: tool_f1, floor: 0.9, gate: warn }
-  max_error_rate: 0.1
-"#;
+    /// The brief's example config, as the loader's tests use it.
+    const EXAMPLE: &str = crate::config::testutil::CONFIG;
 
     fn validator(schema: &str) -> jsonschema::Validator {
         jsonschema::validator_for(&serde_json::from_str(schema).unwrap()).unwrap()

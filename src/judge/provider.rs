@@ -143,6 +143,17 @@ impl Provider {
         }
     }
 
+    fn timed_out(&self) -> Attempt {
+        Attempt::Retry(
+            format!(
+                "judge `{}` timed out after {} ms",
+                self.shown_url,
+                self.timeout.as_millis()
+            ),
+            None,
+        )
+    }
+
     async fn attempt(&self, body: &Value) -> Result<String, Attempt> {
         let sent = self
             .client
@@ -155,14 +166,7 @@ impl Provider {
         let resp = match sent {
             Ok(r) => r,
             Err(e) if e.is_timeout() => {
-                return Err(Attempt::Retry(
-                    format!(
-                        "judge `{}` timed out after {} ms",
-                        self.shown_url,
-                        self.timeout.as_millis()
-                    ),
-                    None,
-                ));
+                return Err(self.timed_out());
             }
             Err(e) => {
                 return Err(Attempt::Retry(
@@ -184,14 +188,7 @@ impl Provider {
         let text = match resp.text().await {
             Ok(t) => t,
             Err(e) if e.is_timeout() => {
-                return Err(Attempt::Retry(
-                    format!(
-                        "judge `{}` timed out after {} ms",
-                        self.shown_url,
-                        self.timeout.as_millis()
-                    ),
-                    None,
-                ));
+                return Err(self.timed_out());
             }
             Err(e) => {
                 return Err(Attempt::Retry(
