@@ -156,12 +156,24 @@ pub(super) async fn finish(
         links: gh.links(config_path),
         run_url: gh.run_url(),
     };
-    let body = match render_comment(&report, &input, comment_template.as_deref()) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return USAGE;
+    // The comment body feeds report.md (with a baseline), the step summary, the dry run and the
+    // PR comment; a plain local run needs none of them and skips the render. A user template is
+    // always rendered, so a broken one is reported whether or not it would be used.
+    let needs_body = comparison.is_some()
+        || gh.summary.is_some()
+        || gate.comment
+        || gate.comment_dry_run
+        || comment_template.is_some();
+    let body = if needs_body {
+        match render_comment(&report, &input, comment_template.as_deref()) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return USAGE;
+            }
         }
+    } else {
+        String::new()
     };
     let written = match crate::report::write_reports(out, &report, plan.report_template.as_deref())
     {

@@ -112,6 +112,7 @@ async fn run_with_agent(
             return INFRA;
         }
     };
+    let git = GitSha::start(&plan.root);
     let total = selected.len() * opts.trials as usize;
     let console = Console::new(progress_mode(args.progress), total);
     let started_at = chrono::Utc::now();
@@ -147,7 +148,7 @@ async fn run_with_agent(
         evalgate_version: env!("CARGO_PKG_VERSION").to_string(),
         started_at: started_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         duration_ms: clock.elapsed().as_millis() as u64,
-        git_sha: git_sha(&plan.root),
+        git_sha: git.wait(),
         config_path: args.config.config.clone(),
         config_hash: plan.config_hash.clone(),
         datasets: plan
@@ -245,15 +246,28 @@ fn describe_filters(args: &RunArgs) -> Vec<String> {
     out
 }
 
-/// The commit the config's repository is at, when it is in a git checkout.
-fn git_sha(dir: &Path) -> Option<String> {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["rev-parse", "HEAD"])
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    let sha = String::from_utf8(out.stdout).ok()?.trim().to_string();
-    (out.status.success() && !sha.is_empty()).then_some(sha)
+/// `git rev-parse HEAD` for the config's directory, started before the cases run and read
+/// after them, so its milliseconds overlap the run instead of adding to it.
+struct GitSha(Option<std::process::Child>);
+
+impl GitSha {
+    fn start(dir: &Path) -> GitSha {
+        use std::process::{Command, Stdio};
+        let child = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["rev-parse", "HEAD"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn();
+        GitSha(child.ok())
+    }
+
+    /// The commit, when the directory is in a git checkout (and git is installed).
+    fn wait(self) -> Option<String> {
+        let out = self.0?.wait_with_output().ok()?;
+        let sha = String::from_utf8(out.stdout).ok()?.trim().to_string();
+        (out.status.success() && !sha.is_empty()).then_some(sha)
+    }
 }

@@ -34,8 +34,9 @@ pub fn render_comment(
     let tmpl = env
         .get_template(NAME)
         .map_err(|e| super::markdown::template_error(&e, source))?;
+    let report_value = super::markdown::report_value(&tmpl, report);
     let render = |view: &CommentView| {
-        tmpl.render(context! { view => Serde(view), report => Serde(report) })
+        tmpl.render(context! { view => Serde(view), report => report_value.clone() })
             .map_err(|e| super::markdown::template_error(&e, source))
     };
     let fits = |s: &str| s.chars().count() <= MAX_COMMENT_CHARS;

@@ -6,7 +6,7 @@
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Serde, Value};
-use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, context};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, Template, UndefinedBehavior, context};
 
 use crate::model::RunReport;
 
@@ -27,8 +27,22 @@ pub fn render_markdown(report: &RunReport, template: Option<&str>) -> Result<Str
         .map_err(|e| template_error(&e, source))?;
     let view = ReportView::new(report);
     env.get_template(TEMPLATE_NAME)
-        .and_then(|t| t.render(context! { view => Serde(&view), report => Serde(report) }))
+        .and_then(|t| {
+            let report = report_value(&t, report);
+            t.render(context! { view => Serde(&view), report })
+        })
         .map_err(|e| template_error(&e, source))
+}
+
+/// The `report` variable (the whole run) for `template`, or undefined when the template never
+/// names it: turning every case into template values is most of a render's cost at 2000 cases,
+/// and the built-in templates read only `view`.
+pub(super) fn report_value(template: &Template<'_, '_>, report: &RunReport) -> Value {
+    if template.undeclared_variables(false).contains("report") {
+        Value::from(Serde(report))
+    } else {
+        Value::UNDEFINED
+    }
 }
 
 /// A template environment with evalgate's settings and escaping filters, for every Markdown
@@ -145,6 +159,14 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains("undefined"), "{msg}");
         assert!(msg.contains("2 | {{ view.no_such_field }}"), "{msg}");
+
+        // `report` is the whole run, serialized only for templates that name it.
+        let md = render_markdown(
+            &report,
+            Some("{% set r = report %}{{ r.cases | length }} {{ report.meta.evalgate_version }}"),
+        )
+        .unwrap();
+        assert_eq!(md, format!("5 {}", report.meta.evalgate_version));
 
         let err = render_markdown(&report, Some("{% if %}")).unwrap_err();
         assert!(
