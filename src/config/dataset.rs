@@ -29,13 +29,23 @@ pub fn load_dataset(path: &Path, display: &Path) -> Result<Vec<Case>, ConfigErro
 
 /// Parses and checks a dataset's text (no I/O).
 pub(crate) fn parse_dataset(text: &str, display: &Path) -> Result<Vec<Case>, Vec<Diagnostic>> {
-    let src = Source::new(display.to_path_buf(), text.to_string());
+    // The position index and the parse are independent: at thousands of cases each is worth
+    // a core of its own.
+    let (src, parsed) = std::thread::scope(|s| {
+        let src = s.spawn(|| Source::new(display.to_path_buf(), text.to_string()));
+        let parsed =
+            yaml::parse_json::<Vec<Case>>(text).map_or_else(|| yaml::parse(text, display), Ok);
+        let src = src
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (src, parsed)
+    });
     if src.outline.node(&[]).is_none() {
         return Err(vec![src.at("", "dataset file has no cases").with_help(
             "a dataset file is a list of cases, each starting with `- id:`",
         )]);
     }
-    let mut cases: Vec<Case> = yaml::parse(text, display).map_err(|d| vec![d])?;
+    let mut cases = parsed.map_err(|d| vec![d])?;
     for (i, case) in cases.iter_mut().enumerate() {
         case.loc.file = display.to_path_buf();
         case.loc.line =
@@ -186,7 +196,67 @@ mod tests {
 
     #[test]
     fn the_design_sketch_parses_and_round_trips_through_yaml() {
-        let sketch = r#"
+        let sketch = SKETCH;
+        let display = Path::new("evals/d/v1.yaml");
+        let cases = parse_dataset(sketch, display).unwrap();
+        assert_eq!(cases[0].loc.line, 2);
+        let written = yaml::to_yaml(&cases).unwrap();
+        let again = parse_dataset(&written, display).unwrap();
+        assert_eq!(
+            serde_json::to_value(&again).unwrap(),
+            serde_json::to_value(&cases).unwrap(),
+            "written:\n{written}"
+        );
+        assert_eq!(again[0].expect.response.len(), 4);
+        assert_eq!(
+            again[0]
+                .expect
+                .trajectory
+                .as_ref()
+                .unwrap()
+                .flat_calls()
+                .len(),
+            5
+        );
+    }
+
+    /// JSON takes serde_json's fast path: the same cases as the YAML reading, each case on the
+    /// line its `{` is on; what serde_json rejects goes to the YAML parser and its messages.
+    #[test]
+    fn json_datasets_read_like_yaml_and_know_their_lines() {
+        let display = Path::new("evals/d/v1.json.yaml");
+        let mut cases = parse_dataset(SKETCH, display).unwrap();
+        cases.push(cases[0].clone());
+        cases[1].id = "second".into();
+        let json = serde_json::to_string_pretty(&cases).unwrap();
+        let text = format!("# generated\n\n{json}\n");
+        let from_json = parse_dataset(&text, display).unwrap();
+        let lines: Vec<u32> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| *l == "  {")
+            .map(|(i, _)| i as u32 + 1)
+            .collect();
+        assert_eq!(
+            from_json.iter().map(|c| c.loc.line).collect::<Vec<_>>(),
+            lines
+        );
+        for (a, b) in from_json.iter().zip(&cases) {
+            assert_eq!(
+                serde_json::to_value(a).unwrap(),
+                serde_json::to_value(b).unwrap()
+            );
+        }
+
+        // Not JSON (a trailing comma) but valid YAML: read by the YAML parser.
+        let cases = parse_dataset("[{\"id\": \"a\", \"input\": \"hi\"},]\n", display).unwrap();
+        assert_eq!(cases[0].id, "a");
+        // A JSON dataset's mistakes get the YAML parser's positioned messages.
+        let msg = errors("[\n {\"id\": \"a\",\n  \"inptu\": \"hi\"}\n]\n");
+        assert!(msg.contains("v1.yaml:3:") && msg.contains("inptu"), "{msg}");
+    }
+
+    const SKETCH: &str = r#"
 - id: refund-over-limit-escalates
   tags: [billing, refund, adversarial]
   tier: critical                      # tiers can carry their own floors
@@ -215,28 +285,6 @@ mod tests {
     promoted_at: 2026-11-20
   review: pending
 "#;
-        let display = Path::new("evals/d/v1.yaml");
-        let cases = parse_dataset(sketch, display).unwrap();
-        assert_eq!(cases[0].loc.line, 2);
-        let written = yaml::to_yaml(&cases).unwrap();
-        let again = parse_dataset(&written, display).unwrap();
-        assert_eq!(
-            serde_json::to_value(&again).unwrap(),
-            serde_json::to_value(&cases).unwrap(),
-            "written:\n{written}"
-        );
-        assert_eq!(again[0].expect.response.len(), 4);
-        assert_eq!(
-            again[0]
-                .expect
-                .trajectory
-                .as_ref()
-                .unwrap()
-                .flat_calls()
-                .len(),
-            5
-        );
-    }
 
     #[test]
     fn empty_files_have_no_cases() {

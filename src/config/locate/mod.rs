@@ -10,8 +10,6 @@
 
 mod flow;
 
-use flow::inline;
-
 /// A 1-based line and column (in characters), as serde_yaml reports them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Pos {
@@ -113,12 +111,14 @@ pub(crate) struct Outline {
 
 impl Outline {
     pub fn parse(text: &str) -> Outline {
-        let lines = logical_lines(text);
-        let mut p = Parser { lines, i: 0 };
-        let root = (!p.lines.is_empty()).then(|| {
-            let indent = p.lines[0].indent;
-            p.node(indent)
-        });
+        let mut p = Parser {
+            text,
+            cur: None,
+            next: 0,
+            next_no: 1,
+        };
+        p.advance();
+        let root = p.current().map(|l| l.indent).map(|indent| p.node(indent));
         Outline { root }
     }
 
@@ -160,31 +160,33 @@ impl Outline {
     }
 }
 
-/// A non-blank line without its comment; `indent` is the 0-based column where `text` starts.
-#[derive(Debug, Clone)]
-struct Line {
+/// A non-blank line without its comment; `indent` is the 0-based column where `text` starts
+/// and `start` the byte offset of the raw line in the document.
+#[derive(Debug, Clone, Copy)]
+struct Line<'a> {
     no: usize,
     indent: usize,
-    text: String,
+    text: &'a str,
+    start: usize,
 }
 
-fn logical_lines(text: &str) -> Vec<Line> {
-    let mut out = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let content = raw.trim_start_matches(' ');
-        let indent = raw.len() - content.len();
-        let content = strip_comment(content).trim_end();
-        let is_marker = content == "---" || content == "..." || content.starts_with("--- ");
-        if content.is_empty() || is_marker || content.starts_with('%') {
-            continue;
-        }
-        out.push(Line {
-            no: i + 1,
-            indent,
-            text: content.to_string(),
-        });
+/// `raw` (line `no`, at byte `start`) as a logical line, or `None` for a blank line, a comment,
+/// a document marker or a directive.
+fn logical(raw: &str, no: usize, start: usize) -> Option<Line<'_>> {
+    let raw = raw.strip_suffix('\r').unwrap_or(raw);
+    let content = raw.trim_start_matches(' ');
+    let indent = raw.len() - content.len();
+    let content = strip_comment(content).trim_end();
+    let is_marker = content == "---" || content == "..." || content.starts_with("--- ");
+    if content.is_empty() || is_marker || content.starts_with('%') {
+        return None;
     }
-    out
+    Some(Line {
+        no,
+        indent,
+        text: content,
+        start,
+    })
 }
 
 /// Cuts a ` # comment`, leaving `#` inside quoted scalars alone.
@@ -227,50 +229,95 @@ fn strip_comment(s: &str) -> &str {
     s
 }
 
-struct Parser {
-    lines: Vec<Line>,
-    i: usize,
+/// Reads the document a line at a time, on demand: a document that is one flow collection (a
+/// JSON dataset) is handed to [`flow`] whole and never split into lines.
+struct Parser<'a> {
+    text: &'a str,
+    /// The line being read (rewritten for `- key:` items), `None` at the end.
+    cur: Option<Line<'a>>,
+    /// Byte offset and number of the next raw line.
+    next: usize,
+    next_no: usize,
 }
 
-impl Parser {
-    fn current(&self) -> Option<&Line> {
-        self.lines.get(self.i)
+impl<'a> Parser<'a> {
+    fn current(&self) -> Option<&Line<'a>> {
+        self.cur.as_ref()
+    }
+
+    /// Moves to the next logical line.
+    fn advance(&mut self) {
+        self.cur = None;
+        while self.next < self.text.len() {
+            let rest = &self.text[self.next..];
+            let len = rest.find('\n').map_or(rest.len(), |i| i + 1);
+            let (start, no) = (self.next, self.next_no);
+            self.next += len;
+            self.next_no += 1;
+            let raw = rest[..len].strip_suffix('\n').unwrap_or(&rest[..len]);
+            if let Some(line) = logical(raw, no, start) {
+                self.cur = Some(line);
+                return;
+            }
+        }
     }
 
     /// Parses the node starting at the current line, whose indent is `indent`.
     fn node(&mut self, indent: usize) -> Node {
-        let line = self.lines[self.i].clone();
-        if is_seq_item(&line.text) {
+        let line = self.cur.expect("node() is called on a line");
+        if is_seq_item(line.text) {
             self.seq(indent)
-        } else if split_key(&line.text).is_some() {
+        } else if split_key(line.text).is_some() {
             self.map(indent)
         } else {
-            self.i += 1;
-            self.skip_deeper(indent);
-            inline(&line.text, line.no, line.indent)
+            self.advance();
+            self.flow(line, line.indent, line.indent, indent)
         }
+    }
+
+    /// The flow value or scalar that starts `line` at byte `byte_col` (character column `col0`),
+    /// after which the parser moves past its lines (the caller has advanced past `line`). A
+    /// flow collection left open on its line (a JSON document, a list over several lines) is
+    /// read on through the document until it closes.
+    fn flow(&mut self, line: Line<'a>, byte_col: usize, col0: usize, indent: usize) -> Node {
+        let one_line = flow::value(&line.text[byte_col - line.indent..], line.no, col0);
+        if one_line.closed {
+            self.skip_deeper(indent);
+            return one_line.node;
+        }
+        let start = line.start + byte_col;
+        let whole = flow::value(&self.text[start..], line.no, col0);
+        // Go on after the line the collection closed on.
+        let end = start + whole.end;
+        self.next = self.text[end..]
+            .find('\n')
+            .map_or(self.text.len(), |i| end + i + 1);
+        self.next_no = whole.end_line + 1;
+        self.advance();
+        self.skip_deeper(indent);
+        whole.node
     }
 
     fn skip_deeper(&mut self, indent: usize) {
         while self.current().is_some_and(|l| l.indent > indent) {
-            self.i += 1;
+            self.advance();
         }
     }
 
     fn seq(&mut self, indent: usize) -> Node {
         let pos = Pos {
-            line: self.lines[self.i].no,
+            line: self.cur.map_or(0, |l| l.no),
             column: indent + 1,
         };
         let mut items = Vec::new();
-        while let Some(line) = self.current().cloned() {
-            if line.indent != indent || !is_seq_item(&line.text) {
+        while let Some(line) = self.cur {
+            if line.indent != indent || !is_seq_item(line.text) {
                 break;
             }
             let rest = &line.text[1..];
             let item = rest.trim_start();
             if item.is_empty() {
-                self.i += 1;
+                self.advance();
                 match self.current() {
                     Some(next) if next.indent > indent => {
                         let deeper = next.indent;
@@ -288,11 +335,11 @@ impl Parser {
                 // `- key: v` opens a mapping whose keys line up with `key`: re-read the rest of
                 // the line as if it were a line of its own, indented that far.
                 let item_indent = indent + 1 + (rest.len() - item.len());
-                self.lines[self.i] = Line {
-                    no: line.no,
+                self.cur = Some(Line {
                     indent: item_indent,
-                    text: item.to_string(),
-                };
+                    text: item,
+                    ..line
+                });
                 items.push(self.node(item_indent));
             }
         }
@@ -304,27 +351,27 @@ impl Parser {
 
     fn map(&mut self, indent: usize) -> Node {
         let pos = Pos {
-            line: self.lines[self.i].no,
+            line: self.cur.map_or(0, |l| l.no),
             column: indent + 1,
         };
         let mut entries = Vec::new();
-        while let Some(line) = self.current().cloned() {
-            if line.indent != indent || is_seq_item(&line.text) {
+        while let Some(line) = self.cur {
+            if line.indent != indent || is_seq_item(line.text) {
                 break;
             }
-            let Some((key, after)) = split_key(&line.text) else {
+            let Some((key, after)) = split_key(line.text) else {
                 break;
             };
             let key_pos = Pos {
                 line: line.no,
                 column: indent + 1,
             };
-            let (value_text, value_off) = value_start(&line.text, after);
+            let (value_text, value_off) = value_start(line.text, after);
             let value_pos = Pos {
                 line: line.no,
                 column: indent + line.text[..value_off].chars().count() + 1,
             };
-            self.i += 1;
+            self.advance();
             let value = if value_text.is_empty() {
                 match self.current() {
                     Some(next) if next.indent > indent => {
@@ -332,7 +379,7 @@ impl Parser {
                         self.node(deeper)
                     }
                     // YAML allows a sequence under a key at the key's own indent.
-                    Some(next) if next.indent == indent && is_seq_item(&next.text) => {
+                    Some(next) if next.indent == indent && is_seq_item(next.text) => {
                         self.seq(indent)
                     }
                     _ => Node {
@@ -347,8 +394,7 @@ impl Parser {
                     kind: Kind::Scalar(value_text.chars().take(1).collect()),
                 }
             } else {
-                self.skip_deeper(indent);
-                inline(value_text, line.no, value_pos.column - 1)
+                self.flow(line, line.indent + value_off, value_pos.column - 1, indent)
             };
             entries.push(Entry {
                 key,

@@ -77,6 +77,29 @@ fn top_level_sequences_of_cases() {
 }
 
 #[test]
+fn a_json_document_is_indexed_across_its_lines() {
+    let text = "# generated\n[\n {\n  \"id\": \"a\",\n  \"input\": \"x, [y] {z}\"\n },\n {\"id\": \"b\", \"expect\": {\n   \"calls\": [{\"name\": \"k\"}]}}\n]\n";
+    let o = Outline::parse(text);
+    assert_eq!(at(&o, ".[0]"), (3, 2));
+    assert_eq!(at(&o, ".[0].input"), (5, 12));
+    assert_eq!(at(&o, ".[1]"), (7, 2));
+    assert_eq!(at(&o, ".[1].id"), (7, 9));
+    assert_eq!(at(&o, ".[1].expect.calls[0].name"), (8, 23));
+}
+
+#[test]
+fn a_flow_list_over_several_lines_does_not_end_its_mapping() {
+    let text = "calls: [   # the tools\n  {name: a},\n  # a comment, with ] inside\n  {name: b, args: {q: 1}},\n]\nnext: 1\nlast: [x,\n  y]\n";
+    let o = Outline::parse(text);
+    assert_eq!(at(&o, "calls[1].args.q"), (4, 23));
+    assert_eq!(at(&o, "next"), (6, 7));
+    assert_eq!(at(&o, "last[1]"), (8, 3));
+    // Left open to the end: still indexed as far as it goes, and nothing is rejected.
+    let o = Outline::parse("a: [1,\n  {b: 2\n");
+    assert_eq!(at(&o, "a[1].b"), (2, 7));
+}
+
+#[test]
 fn duplicate_keys_are_all_kept() {
     let o = Outline::parse("a: 1\nb: 2\na: 3\n");
     let root = o.node(&[]).unwrap();
