@@ -4,12 +4,13 @@
 #   bench/run.sh                 evalgate only (N=2000, concurrency 64, mock latency 50 ms)
 #   BENCH_PROMPTFOO=1 bench/run.sh   also promptfoo on the same cases (installs it: ~1.5 min, 1.5 GB)
 #
-# Env: N (2000), J (64), LAT_MS (50), RUNS (3), PORT (8787). Results: target/bench/results/bench.jsonl
+# Env: N (2000), J (64), LAT_MS (50), RUNS (3), PORT (8787), FORMAT (json: the dataset as JSON,
+# read by serde_json; yaml: block-style YAML, read by the YAML parser). Results: target/bench/results/bench.jsonl
 # and a table on stdout. Everything stays on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-N=${N:-2000}; J=${J:-64}; LAT_MS=${LAT_MS:-50}; RUNS=${RUNS:-3}; PORT=${PORT:-8787}
+N=${N:-2000}; J=${J:-64}; LAT_MS=${LAT_MS:-50}; RUNS=${RUNS:-3}; PORT=${PORT:-8787}; FORMAT=${FORMAT:-json}
 WORK=$ROOT/target/bench
 PEERS=$WORK/peers
 mkdir -p "$WORK"
@@ -29,7 +30,7 @@ MOCK=$WORK/mock-target/release/mock_agent
 EVALGATE=$ROOT/target/release/evalgate
 
 (cd "$PEERS" && python3 cases/gen_cases.py "$N" --url "http://127.0.0.1:$PORT/chat" >/dev/null)
-python3 bench/make_suite.py "$PEERS/cases/generated/cases_$N.jsonl" "$WORK/suite" --url "http://127.0.0.1:$PORT/chat"
+python3 bench/make_suite.py "$PEERS/cases/generated/cases_$N.jsonl" "$WORK/suite" --url "http://127.0.0.1:$PORT/chat" --format "$FORMAT"
 
 if curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then
   echo "port $PORT is busy (a mock already running?); set PORT" >&2; exit 1
@@ -44,7 +45,7 @@ cd "$PEERS"
 rm -f results/bench.jsonl
 T="python3 scripts/timeit.py --mock http://127.0.0.1:$PORT"
 echo "== evalgate: N=$N, concurrency $J, latency $LAT_MS ms (ideal ${IDEAL}s)"
-$T --name "evalgate_n${N}_j${J}" --runs "$RUNS" --cwd "$WORK/suite" --expect-requests "$N" --ideal-s "$IDEAL" -- \
+$T --name "evalgate_${FORMAT}_n${N}_j${J}" --runs "$RUNS" --cwd "$WORK/suite" --expect-requests "$N" --ideal-s "$IDEAL" -- \
   "$EVALGATE" run --config evalgate.yaml -j "$J" --progress quiet --out "$WORK/out" >/dev/null
 
 if [ "${BENCH_PROMPTFOO:-0}" = 1 ]; then

@@ -246,28 +246,29 @@ fn describe_filters(args: &RunArgs) -> Vec<String> {
     out
 }
 
-/// `git rev-parse HEAD` for the config's directory, started before the cases run and read
-/// after them, so its milliseconds overlap the run instead of adding to it.
-struct GitSha(Option<std::process::Child>);
+/// `git rev-parse HEAD` for the config's directory, run on its own thread while the cases run,
+/// so neither starting git nor waiting for it adds to the run.
+struct GitSha(std::thread::JoinHandle<Option<String>>);
 
 impl GitSha {
     fn start(dir: &Path) -> GitSha {
-        use std::process::{Command, Stdio};
-        let child = Command::new("git")
-            .arg("-C")
-            .arg(dir)
-            .args(["rev-parse", "HEAD"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn();
-        GitSha(child.ok())
+        let dir = dir.to_path_buf();
+        GitSha(std::thread::spawn(move || {
+            let out = std::process::Command::new("git")
+                .arg("-C")
+                .arg(&dir)
+                .args(["rev-parse", "HEAD"])
+                .stdin(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .output()
+                .ok()?;
+            let sha = String::from_utf8(out.stdout).ok()?.trim().to_string();
+            (out.status.success() && !sha.is_empty()).then_some(sha)
+        }))
     }
 
     /// The commit, when the directory is in a git checkout (and git is installed).
     fn wait(self) -> Option<String> {
-        let out = self.0?.wait_with_output().ok()?;
-        let sha = String::from_utf8(out.stdout).ok()?.trim().to_string();
-        (out.status.success() && !sha.is_empty()).then_some(sha)
+        self.0.join().ok().flatten()
     }
 }
