@@ -93,6 +93,8 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     if let Some(p) = process {
         p.stop().await;
     }
+    // As with the report (`compare::finish`): the process exits next, the cases need no freeing.
+    std::mem::forget(plan);
     code
 }
 

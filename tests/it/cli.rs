@@ -103,6 +103,58 @@ fn the_demo_runs_end_to_end_and_passes_its_gate() {
     let lines = std::fs::read_to_string(out.path().join("cases.jsonl")).unwrap();
     assert_eq!(lines.lines().count(), report.cases.len());
     assert!(report.meta.config_hash.len() >= 16);
+    // The commit is probed on a thread while the cases run.
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(repo_root())
+        .output()
+        .ok()
+        .filter(|h| h.status.success());
+    if let Some(head) = head {
+        let sha = String::from_utf8_lossy(&head.stdout).trim().to_string();
+        assert_eq!(report.meta.git_sha.as_deref(), Some(sha.as_str()));
+    }
+}
+
+/// A plain local run skips rendering the PR comment, but a comment template the user names is
+/// always rendered, so a broken one fails the run (exit 2) with no reports written.
+#[test]
+fn a_broken_comment_template_is_reported_even_without_a_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = closed_port();
+    write(
+        dir.path(),
+        "evalgate.yaml",
+        &format!(
+            "version: 1\nagent:\n  url: http://127.0.0.1:{port}/chat\n  retry: {{ max_retries: 0 }}\nsuites:\n  - name: s\n    dataset: s\n"
+        ),
+    );
+    write(dir.path(), "evals/s/v1.yaml", TWO_CASES);
+    write(
+        dir.path(),
+        "comment.md.j2",
+        "line one\n{{ view.no_such_field }}\n",
+    );
+    let o = evalgate(
+        &[
+            "run",
+            "--out",
+            "out",
+            "--progress",
+            "quiet",
+            "--comment-template",
+            "comment.md.j2",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("2 | {{ view.no_such_field }}"),
+        "{}",
+        text(&o)
+    );
+    assert!(!dir.path().join("out/results.json").exists());
 }
 
 #[test]
