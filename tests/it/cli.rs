@@ -66,6 +66,21 @@ const TWO_CASES: &str = r#"
         - name: issue_refund
 "#;
 
+/// A project of [`TWO_CASES`] whose agent is a closed loopback port, retried `retries` times.
+fn unreachable_project(retries: u32) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let port = closed_port();
+    write(
+        dir.path(),
+        "evalgate.yaml",
+        &format!(
+            "version: 1\nagent:\n  url: http://127.0.0.1:{port}/chat\n  retry: {{ max_retries: {retries}, base_delay_ms: 5, max_delay_ms: 10 }}\nsuites:\n  - name: s\n    dataset: s\n"
+        ),
+    );
+    write(dir.path(), "evals/s/v1.yaml", TWO_CASES);
+    dir
+}
+
 #[test]
 fn the_demo_runs_end_to_end_and_passes_its_gate() {
     let out = tempfile::tempdir().unwrap();
@@ -120,16 +135,7 @@ fn the_demo_runs_end_to_end_and_passes_its_gate() {
 /// always rendered, so a broken one fails the run (exit 2) with no reports written.
 #[test]
 fn a_broken_comment_template_is_reported_even_without_a_baseline() {
-    let dir = tempfile::tempdir().unwrap();
-    let port = closed_port();
-    write(
-        dir.path(),
-        "evalgate.yaml",
-        &format!(
-            "version: 1\nagent:\n  url: http://127.0.0.1:{port}/chat\n  retry: {{ max_retries: 0 }}\nsuites:\n  - name: s\n    dataset: s\n"
-        ),
-    );
-    write(dir.path(), "evals/s/v1.yaml", TWO_CASES);
+    let dir = unreachable_project(0);
     write(
         dir.path(),
         "comment.md.j2",
@@ -186,16 +192,7 @@ fn a_config_error_exits_2_and_writes_nothing() {
 
 #[test]
 fn an_unreachable_agent_exits_3_with_every_case_an_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let port = closed_port();
-    write(
-        dir.path(),
-        "evalgate.yaml",
-        &format!(
-            "version: 1\nagent:\n  url: http://127.0.0.1:{port}/chat\n  retry: {{ max_retries: 1, base_delay_ms: 5, max_delay_ms: 10 }}\nsuites:\n  - name: s\n    dataset: s\n"
-        ),
-    );
-    write(dir.path(), "evals/s/v1.yaml", TWO_CASES);
+    let dir = unreachable_project(1);
     let o = evalgate(&["run", "--out", "out", "--progress", "quiet"], dir.path());
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     let report: RunReport = serde_json::from_str(
