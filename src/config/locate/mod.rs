@@ -3,10 +3,10 @@
 //! serde_yaml gives positions only for its own errors and keeps no spans on parsed values, so
 //! checks that run after parsing (a dataset that does not exist, a floor of 1.5) find their
 //! position here by scanning the source text. Best effort by design: block mappings and
-//! sequences and single-line flow collections (`{ floor: 0.8 }`, `[a, b]`) are indexed; the
-//! contents of block scalars and multi-line flow collections are not. A miss falls back to the
-//! deepest ancestor found, never to an error: this module must not reject any input (serde_yaml
-//! is the parser of record).
+//! sequences and flow collections (`{ floor: 0.8 }`, `[a, b]`, a whole JSON document over many
+//! lines) are indexed; the contents of block scalars and multi-line plain or quoted scalars are
+//! not. A miss falls back to the deepest ancestor found, never to an error: this module must not
+//! reject any input (serde_yaml is the parser of record).
 
 mod flow;
 
