@@ -33,8 +33,7 @@ pub(crate) fn parse_dataset(text: &str, display: &Path) -> Result<Vec<Case>, Vec
     // a core of its own.
     let (src, parsed) = std::thread::scope(|s| {
         let src = s.spawn(|| Source::new(display.to_path_buf(), text.to_string()));
-        let parsed =
-            yaml::parse_json::<Vec<Case>>(text).map_or_else(|| yaml::parse(text, display), Ok);
+        let parsed = yaml::parse::<Vec<Case>>(text, display);
         let src = src
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));

@@ -15,8 +15,12 @@ use serde::de::DeserializeOwned;
 use super::error::Diagnostic;
 use super::locate::{Kind, Node, Outline, Pos, Seg, key, parse_path};
 
-/// Parses `text` (shown to the user as `display`) into `T`.
+/// Parses `text` (shown to the user as `display`) into `T`: JSON text through serde_json
+/// ([`parse_json`]), everything else, and anything serde_json rejects, through serde_yaml.
 pub(crate) fn parse<T: DeserializeOwned>(text: &str, display: &Path) -> Result<T, Diagnostic> {
+    if let Some(value) = parse_json(text) {
+        return Ok(value);
+    }
     serde_yaml::from_str(text).map_err(|e| {
         let pos = e.location().map_or(Pos::START, |l| Pos {
             line: l.line(),
@@ -31,9 +35,9 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str, display: &Path) -> Result<T
 /// YAML 1.2 is a superset of JSON, and generated datasets are often JSON: serde_json reads them
 /// about ten times faster than the YAML parser, into the same values (both keep the last of
 /// duplicated map keys; both reject a duplicated field). A fast path only: whatever serde_json
-/// rejects (comments inside, YAML syntax, a wrong field) goes to [`parse`], whose messages are
-/// the ones users see.
-pub(crate) fn parse_json<T: DeserializeOwned>(text: &str) -> Option<T> {
+/// rejects (comments inside, YAML syntax, a wrong field) goes to the YAML parser, whose messages
+/// are the ones users see.
+fn parse_json<T: DeserializeOwned>(text: &str) -> Option<T> {
     let mut rest = text.trim_start();
     while let Some(comment) = rest.strip_prefix('#') {
         rest = comment.split_once('\n').map_or("", |(_, r)| r).trim_start();
