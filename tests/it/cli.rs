@@ -238,8 +238,8 @@ fn help_documents_the_exit_codes() {
 
 #[test]
 fn score_reads_the_peers_example_pairs() {
-    // ../shared/peers/trajectory_pairs.example.jsonl uses its own field names; convert to ours.
-    let src = repo_root().join("../shared/peers/trajectory_pairs.example.jsonl");
+    // The peers' example pairs (tests/fixtures/peers) use their own field names; convert to ours.
+    let src = repo_root().join("tests/fixtures/peers/trajectory_pairs.example.jsonl");
     let Ok(body) = std::fs::read_to_string(&src) else {
         panic!("missing {}", src.display());
     };

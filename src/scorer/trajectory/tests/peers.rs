@@ -1,11 +1,12 @@
-//! Cross-check against the peers' example pairs (`../shared/peers/trajectory_pairs.example.jsonl`)
+//! Cross-check against the peers' example pairs (the project's copy in
+//! `tests/fixtures/peers/trajectory_pairs.example.jsonl`)
 //! and the numbers their README reports for agentevals and deepeval.
 
 use super::*;
 
 const PAIRS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/peers/trajectory_pairs.example.jsonl"
+    "/tests/fixtures/peers/trajectory_pairs.example.jsonl"
 );
 
 /// Per pair, from the peers' README table: agentevals `strict`, `strict/ign`, `unordered`,
