@@ -19,9 +19,14 @@ pub struct GateArgs {
     /// Post (or update) the sticky PR comment.
     #[arg(long)]
     pub comment: bool,
-    /// Print the PR comment that would be posted, post nothing.
+    /// Print the PR comment that would be posted, post nothing (even with `--comment`).
     #[arg(long)]
     pub comment_dry_run: bool,
+    /// The login the token writes comments as, when `GET /user` cannot tell (a GitHub App's
+    /// installation token: `my-app[bot]`). Default: the token's user, or
+    /// `github-actions[bot]` for the Actions `GITHUB_TOKEN`.
+    #[arg(long, value_name = "LOGIN")]
+    pub comment_author: Option<String>,
     /// A minijinja template replacing templates/pr_comment.md.j2.
     #[arg(long, value_name = "FILE")]
     pub comment_template: Option<PathBuf>,

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::github::{CommentOutcome, GithubContext, GithubError, workflow};
+use crate::github::{Author, CommentOutcome, GithubContext, GithubError, workflow};
 use crate::model::{ChangeKind, Comparison, Outcome, RunReport};
 use crate::report::WrittenReports;
 use crate::report::comment::Links;
@@ -218,11 +218,12 @@ pub(super) async fn publish(
             println!("{line}");
         }
     }
+    // The dry run wins over `--comment`: asking to see the comment must never post it.
     if gate.comment_dry_run {
+        let body = crate::github::sticky_body(marker, body);
         println!("--- PR comment (dry run: not posted) ---\n{body}\n--- end of PR comment ---");
-    }
-    if gate.comment {
-        post_comment(env, marker, body).await;
+    } else if gate.comment {
+        post_comment(env, marker, body, gate.comment_author.as_deref()).await;
     }
 }
 
@@ -265,17 +266,46 @@ fn cut(s: &str) -> String {
     s.chars().take(500).collect()
 }
 
-async fn post_comment(env: &Env, marker: &str, body: &str) {
+async fn post_comment(env: &Env, marker: &str, body: &str, given_author: Option<&str>) {
     let result = async {
         let repo = env.ctx.repo.as_deref().ok_or(GithubError::NoRepo)?;
         let pr = env.ctx.event.pr_number.ok_or(GithubError::NoPullRequest)?;
         let client = crate::github::client(&env.ctx.api_url, env.ctx.token.as_deref())?;
-        crate::github::upsert_comment(&client, repo, pr, marker, body).await
+        let author = crate::github::comment_author(&client, given_author).await;
+        if let Author::Unknown(why) = &author {
+            warn(
+                env,
+                &format!(
+                    "cannot tell which login the token comments as ({why}); posting a new PR comment instead of updating one (pass `--comment-author LOGIN`)"
+                ),
+            );
+        }
+        let outcome =
+            crate::github::upsert_comment(&client, repo, pr, marker, author.login(), body).await?;
+        Ok::<_, GithubError>((author, outcome))
     }
     .await;
     match result {
-        Ok(CommentOutcome::Created(id)) => eprintln!("PR comment created (id {id})"),
-        Ok(CommentOutcome::Updated(id)) => eprintln!("PR comment updated (id {id})"),
+        Ok((author, CommentOutcome::Created { id, login })) => {
+            eprintln!("PR comment created (id {id})");
+            // A wrong or missing login posts a new comment on every run: say how to fix it.
+            let not = match (author.login(), login.as_deref()) {
+                (Some(expected), Some(actual)) if !expected.eq_ignore_ascii_case(actual) => {
+                    Some(format!(", not `{expected}`"))
+                }
+                (None, Some(_)) => Some(String::new()),
+                _ => None,
+            };
+            if let (Some(not), Some(actual)) = (not, login) {
+                warn(
+                    env,
+                    &format!(
+                        "the PR comment was written as `{actual}`{not}: pass `--comment-author {actual}` so the next run updates it"
+                    ),
+                );
+            }
+        }
+        Ok((_, CommentOutcome::Updated(id))) => eprintln!("PR comment updated (id {id})"),
         Err(e) => {
             let hint = match e.status() {
                 Some(403) if env.ctx.event.fork => " (a fork PR's token is read-only)",

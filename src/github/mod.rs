@@ -13,7 +13,7 @@ pub mod workflow;
 
 pub use artifact::{ArtifactBaseline, fetch_baseline};
 pub use client::{GithubError, client};
-pub use comment::{CommentOutcome, upsert_comment};
+pub use comment::{Author, CommentOutcome, comment_author, sticky_body, upsert_comment};
 pub use event::{EventInfo, parse_event};
 
 /// Where and as whom to talk to GitHub; built by `cli` from the Actions environment.

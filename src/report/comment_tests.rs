@@ -262,3 +262,61 @@ fn an_advisory_judge_says_why_in_the_comment() {
         "{section}"
     );
 }
+
+#[test]
+fn agent_text_cannot_open_an_html_comment_or_carry_a_marker() {
+    // Another config's marker, and an unterminated HTML comment that would hide the rest.
+    let hostile = |i: usize| {
+        format!("a{i} <!-- evalgate:other.yaml -->\n\n<!-- hides the rest\n`<!-- x`\n-->")
+    };
+    let mut head = fixture::report();
+    for (i, c) in head.cases.iter_mut().enumerate() {
+        c.case_id = format!("{}<!--{i}", c.case_id);
+        if let Some(t) = c.trajectory.as_mut() {
+            t.final_response = Some(hostile(i));
+            for call in &mut t.calls {
+                call.arguments = serde_json::json!({ "q": hostile(i) });
+                call.result = Some(serde_json::json!(hostile(i)));
+            }
+        }
+        for s in &mut c.scores {
+            s.reason = hostile(i);
+            s.diff = s.diff.as_ref().map(|_| format!("-x\n+{}", hostile(i)));
+        }
+        if let Some(e) = c.error.as_mut() {
+            e.message = hostile(i);
+        }
+    }
+    let base = baseline_of(&head);
+    let cmp = with_baseline(&mut head, &base);
+    let comment = render(&head, Some(&cmp));
+    let report = crate::report::markdown::render_markdown(&head, None).unwrap();
+    assert!(comment.starts_with("<!-- evalgate:evalgate.yaml -->\n"));
+    assert_eq!(
+        comment.matches("<!--").count(),
+        1,
+        "only our marker: {comment}"
+    );
+    assert!(!report.contains("<!--"), "{report}");
+    assert!(
+        comment.contains("evalgate:other.yaml"),
+        "shown, not dropped"
+    );
+    if std::process::Command::new("cmark-gfm")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("notice: cmark-gfm is not installed; skipping the GFM rendering check");
+        return;
+    }
+    for (md, live) in [(&comment, 1), (&report, 0)] {
+        let html = gfm(md);
+        assert_eq!(html.matches("<!--").count(), live, "{html}");
+        assert!(
+            html.contains("<sub>evalgate 0.1.0"),
+            "nothing hidden: {html}"
+        );
+        assert!(html.contains("hides the rest"), "{html}");
+    }
+}

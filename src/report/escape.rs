@@ -2,7 +2,13 @@
 //! reaches Markdown, a terminal or XML.
 //!
 //! Owns the escaping rules; knows nothing about reports. The Markdown helpers are also
-//! registered as minijinja filters (`md_text`, `code_block`) so user templates get them.
+//! registered as minijinja filters (`md_text`, `md_code`, `code_block`, `html_text`) so user
+//! templates get them.
+//!
+//! No output of these helpers contains `<!--`: outside code it is `&lt;!--`, inside code (where
+//! entities show literally) a zero-width space splits it. So agent text can neither open an HTML
+//! comment that hides the rest of a report nor carry a sticky-comment marker
+//! (`<!-- evalgate:… -->`) that a search of comment bodies would find.
 
 /// Removes terminal escape sequences, control characters (except newline and tab) and bidi
 /// overrides (which can make a reviewer read text in a different order than it is).
@@ -129,6 +135,7 @@ fn code_span(content: &str, n: usize, out: &mut String) {
         out.push_str("</code>");
         return;
     }
+    let content = &split_comment_open(content);
     let fence = "`".repeat(n);
     // Padding keeps a span that starts or ends with a backtick well formed.
     let pad = if content.starts_with('`') || content.ends_with('`') {
@@ -160,10 +167,34 @@ fn escape_plain(s: &str, out: &mut String) {
     }
 }
 
+/// Text for inside an HTML element (a `<summary>`): one line, so no blank line can end the HTML
+/// block and turn the rest into Markdown; HTML escaped; @mentions broken.
+pub fn html_text(s: &str) -> String {
+    let line = term_line(s);
+    let mut out = String::with_capacity(line.len() + 16);
+    for c in line.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '@' => out.push_str("@&#8203;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Code shows `&lt;` literally, so `<!--` is split with a zero-width space instead: it still
+/// reads `<!--`, but is no longer the sequence that opens an HTML comment or a marker.
+fn split_comment_open(s: &str) -> String {
+    s.replace("<!--", "<!\u{200b}--")
+}
+
 /// A fenced code block holding `text` verbatim. The fence is longer than any backtick run in
 /// the text, so nothing inside can close it.
 pub fn code_block(text: &str, lang: &str) -> String {
-    let body = clean_control(text);
+    let body = split_comment_open(&clean_control(text));
     let body = body.trim_end_matches('\n');
     let fence = "`".repeat(longest_backtick_run(body).max(2) + 1);
     let lang: String = lang
@@ -239,5 +270,38 @@ mod tests {
         assert!(block.ends_with("\nafter\n`````"), "{block}");
         assert_eq!(code_block("x", "diff\n<b>"), "```diffb\nx\n```");
         assert_eq!(code_block("a\u{1b}[1mb", ""), "```\nab\n```");
+    }
+
+    #[test]
+    fn no_helper_lets_an_html_comment_or_a_marker_through() {
+        let marker = "<!-- evalgate:other.yaml -->";
+        for text in [
+            marker.to_string(),
+            format!("quoted `{marker}` here"),
+            format!("`a|{marker}`"),
+            format!("<!-{marker}--"),
+        ] {
+            for out in [
+                md_text(&text),
+                md_code(&text),
+                code_block(&text, ""),
+                html_text(&text),
+            ] {
+                assert!(!out.contains("<!--"), "{text:?} gave {out:?}");
+            }
+        }
+        assert_eq!(
+            md_text("see `<!-- x -->`"),
+            "see `<!\u{200b}-- x -->`",
+            "still reads the same"
+        );
+        assert_eq!(
+            code_block("<!--<!--", ""),
+            "```\n<!\u{200b}--<!\u{200b}--\n```"
+        );
+        assert_eq!(
+            html_text("a\n\n## <!-- @x \"q\" &"),
+            "a  ## &lt;!-- @&#8203;x &quot;q&quot; &amp;"
+        );
     }
 }

@@ -11,7 +11,7 @@ use minijinja::{AutoEscape, Environment, Error, ErrorKind, Template, UndefinedBe
 use crate::model::RunReport;
 
 use super::ReportError;
-use super::escape::{code_block, md_code, md_text};
+use super::escape::{code_block, html_text, md_code, md_text};
 use super::view::ReportView;
 
 /// The built-in report template.
@@ -65,6 +65,7 @@ pub fn environment<'source>() -> Environment<'source> {
     env.add_filter("code_block", |v: Value, lang: Option<String>| {
         text_of(&v).map(|s| code_block(&s, lang.as_deref().unwrap_or("")))
     });
+    env.add_filter("html_text", |v: Value| text_of(&v).map(|s| html_text(&s)));
     env.add_filter("dash", |v: Value| {
         if v.is_none() || v.is_undefined() {
             "—".to_string()

@@ -1,6 +1,7 @@
 //! The GitHub side against a fake GitHub API on 127.0.0.1 (wiremock): the sticky comment is
 //! created once and then updated in place, found across pages, a 403 is only a warning, and
-//! the baseline artifact is downloaded through the Actions API.
+//! the baseline artifact is downloaded through the Actions API. Who owns the sticky comment is
+//! in `github_owner.rs`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,13 +15,13 @@ use crate::gate::{demo_project, demo_results, evalgate, text};
 const REPO: &str = "acme/agent";
 
 /// A temp dir with the event payload and empty workflow files, and the env pointing at them.
-struct Actions {
+pub struct Actions {
     dir: tempfile::TempDir,
     api: String,
 }
 
 impl Actions {
-    fn new(server: &MockServer) -> Actions {
+    pub fn new(server: &MockServer) -> Actions {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("event.json"),
@@ -42,7 +43,7 @@ impl Actions {
         }
     }
 
-    fn file(&self, name: &str) -> PathBuf {
+    pub fn file(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
@@ -60,7 +61,7 @@ impl Actions {
         ]
     }
 
-    fn run(&self, args: &[&str], cwd: &Path) -> std::process::Output {
+    pub fn run(&self, args: &[&str], cwd: &Path) -> std::process::Output {
         let env = self.env();
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         evalgate(args, cwd, &env)
@@ -68,7 +69,7 @@ impl Actions {
 }
 
 /// `compare` of the regressed demo against its baseline, posting the comment.
-fn compare(actions: &Actions) -> std::process::Output {
+pub fn compare(actions: &Actions) -> std::process::Output {
     let (project, base, head) = demo_results();
     let out = actions.file("out");
     actions.run(
@@ -84,12 +85,28 @@ fn compare(actions: &Actions) -> std::process::Output {
     )
 }
 
-fn comment(id: u64, body: &str) -> Value {
-    json!({"id": id, "body": body, "user": {"login": "someone"}})
+/// The login the fake's `GET /user` answers for the test token.
+pub const LOGIN: &str = "evalgate-ci";
+
+pub fn comment(id: u64, body: &str) -> Value {
+    comment_by(id, "someone", body)
+}
+
+pub fn comment_by(id: u64, login: &str, body: &str) -> Value {
+    json!({"id": id, "body": body, "user": {"login": login, "type": "User"}})
+}
+
+/// `GET /user` answers `login`: a personal token.
+pub async fn mount_user(server: &MockServer, login: &str) {
+    Mock::given(method("GET"))
+        .and(path("/user"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"login": login, "id": 1})))
+        .mount(server)
+        .await;
 }
 
 /// (method, path?query) of every request the fake received.
-async fn requests(server: &MockServer) -> Vec<(String, String)> {
+pub async fn requests(server: &MockServer) -> Vec<(String, String)> {
     server
         .received_requests()
         .await
@@ -102,7 +119,7 @@ async fn requests(server: &MockServer) -> Vec<(String, String)> {
         .collect()
 }
 
-fn body_of(r: &Request) -> String {
+pub fn body_of(r: &Request) -> String {
     let v: Value = serde_json::from_slice(&r.body).unwrap();
     v["body"].as_str().unwrap().to_string()
 }
@@ -111,6 +128,7 @@ fn body_of(r: &Request) -> String {
 async fn the_first_run_creates_the_comment_and_the_second_updates_it() {
     let server = MockServer::start().await;
     let actions = Actions::new(&server);
+    mount_user(&server, LOGIN).await;
     Mock::given(method("GET"))
         .and(path("/repos/acme/agent/issues/7/comments"))
         .and(header("authorization", "Bearer t0ken"))
@@ -121,7 +139,7 @@ async fn the_first_run_creates_the_comment_and_the_second_updates_it() {
         .await;
     Mock::given(method("POST"))
         .and(path("/repos/acme/agent/issues/7/comments"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(comment(99, "x")))
+        .respond_with(ResponseTemplate::new(201).set_body_json(comment_by(99, LOGIN, "x")))
         .mount(&server)
         .await;
     let o = compare(&actions);
@@ -134,6 +152,7 @@ async fn the_first_run_creates_the_comment_and_the_second_updates_it() {
     assert_eq!(
         requests(&server).await,
         [
+            ("GET".into(), "/user".into()),
             (
                 "GET".into(),
                 "/repos/acme/agent/issues/7/comments?per_page=100".into()
@@ -141,7 +160,7 @@ async fn the_first_run_creates_the_comment_and_the_second_updates_it() {
             ("POST".into(), "/repos/acme/agent/issues/7/comments".into()),
         ]
     );
-    let posted = body_of(&server.received_requests().await.unwrap()[1]);
+    let posted = body_of(&server.received_requests().await.unwrap()[2]);
     assert!(
         posted.starts_with("<!-- evalgate:evalgate.yaml -->\n## ❌ evalgate: fail"),
         "{posted}"
@@ -157,11 +176,12 @@ async fn the_first_run_creates_the_comment_and_the_second_updates_it() {
 
     // Second run: the list now holds the comment posted above.
     server.reset().await;
+    mount_user(&server, LOGIN).await;
     Mock::given(method("GET"))
         .and(path("/repos/acme/agent/issues/7/comments"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([
             comment(1, "an unrelated comment"),
-            comment(99, &posted)
+            comment_by(99, LOGIN, &posted)
         ])))
         .mount(&server)
         .await;
@@ -180,6 +200,7 @@ async fn the_first_run_creates_the_comment_and_the_second_updates_it() {
     assert_eq!(
         requests(&server).await,
         [
+            ("GET".into(), "/user".into()),
             (
                 "GET".into(),
                 "/repos/acme/agent/issues/7/comments?per_page=100".into()
@@ -192,7 +213,7 @@ async fn the_first_run_creates_the_comment_and_the_second_updates_it() {
         "updated in place, no second comment"
     );
     assert_eq!(
-        body_of(&server.received_requests().await.unwrap()[1]),
+        body_of(&server.received_requests().await.unwrap()[2]),
         posted
     );
 }
@@ -207,7 +228,8 @@ async fn the_marker_is_found_past_the_first_hundred_comments() {
     let mut page2: Vec<Value> = (101..=130)
         .map(|i| comment(i, &format!("comment {i}")))
         .collect();
-    page2[17] = comment(118, "<!-- evalgate:evalgate.yaml -->\nold body");
+    page2[17] = comment_by(118, LOGIN, "<!-- evalgate:evalgate.yaml -->\nold body");
+    mount_user(&server, LOGIN).await;
     let next = format!(
         "<{}/repos/acme/agent/issues/7/comments?per_page=100&page=2>; rel=\"next\"",
         server.uri()
@@ -238,6 +260,7 @@ async fn the_marker_is_found_past_the_first_hundred_comments() {
     assert_eq!(
         requests(&server).await,
         [
+            ("GET".into(), "/user".into()),
             (
                 "GET".into(),
                 "/repos/acme/agent/issues/7/comments?per_page=100".into()
@@ -258,6 +281,7 @@ async fn the_marker_is_found_past_the_first_hundred_comments() {
 async fn a_403_is_a_warning_and_the_step_summary_still_has_the_report() {
     let server = MockServer::start().await;
     let actions = Actions::new(&server);
+    mount_user(&server, LOGIN).await;
     Mock::given(method("GET"))
         .and(path("/repos/acme/agent/issues/7/comments"))
         .respond_with(ResponseTemplate::new(403).set_body_json(json!({
@@ -287,7 +311,11 @@ async fn a_403_is_a_warning_and_the_step_summary_still_has_the_report() {
         "{}",
         text(&o)
     );
-    assert_eq!(requests(&server).await.len(), 1, "no create after a 403");
+    assert_eq!(
+        requests(&server).await.len(),
+        2,
+        "GET /user, the 403; no create after it"
+    );
     let summary = std::fs::read_to_string(actions.file("summary")).unwrap();
     assert!(
         summary.starts_with("<!-- evalgate:evalgate.yaml -->\n## ✅ evalgate: pass"),

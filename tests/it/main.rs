@@ -9,6 +9,7 @@ mod cli;
 mod demo;
 mod gate;
 mod github;
+mod github_owner;
 mod judge;
 mod judge_calls;
 mod promote;
