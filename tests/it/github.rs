@@ -70,19 +70,22 @@ impl Actions {
 
 /// `compare` of the regressed demo against its baseline, posting the comment.
 pub fn compare(actions: &Actions) -> std::process::Output {
-    let (project, base, head) = demo_results();
+    compare_with(actions, &demo_results().2, &["--comment"])
+}
+
+/// `compare` of `head` against the demo's baseline, with `flags`.
+pub fn compare_with(actions: &Actions, head: &Path, flags: &[&str]) -> std::process::Output {
+    let (project, base, _) = demo_results();
     let out = actions.file("out");
-    actions.run(
-        &[
-            "compare",
-            head.to_str().unwrap(),
-            base.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--comment",
-        ],
-        project,
-    )
+    let mut args = vec![
+        "compare",
+        head.to_str().unwrap(),
+        base.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(flags);
+    actions.run(&args, project)
 }
 
 /// The login the fake's `GET /user` answers for the test token.
@@ -291,19 +294,9 @@ async fn a_403_is_a_warning_and_the_step_summary_still_has_the_report() {
         .mount(&server)
         .await;
     // The baseline against itself passes: the exit code must stay 0 despite the 403.
-    let (project, base, _) = demo_results();
+    let (_, base, _) = demo_results();
     let out = actions.file("out");
-    let o = actions.run(
-        &[
-            "compare",
-            base.to_str().unwrap(),
-            base.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--comment",
-        ],
-        project,
-    );
+    let o = compare_with(&actions, base, &["--comment"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(

@@ -8,7 +8,9 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::gate::{demo_results, text};
-use crate::github::{Actions, LOGIN, body_of, comment, comment_by, compare, mount_user, requests};
+use crate::github::{
+    Actions, LOGIN, body_of, comment, comment_by, compare, compare_with, mount_user, requests,
+};
 
 const OURS: &str = "<!-- evalgate:evalgate.yaml -->";
 const COMMENTS: &str = "/repos/acme/agent/issues/7/comments";
@@ -28,6 +30,15 @@ async fn mount_comments(server: &MockServer, comments: Vec<Value>) {
         .await;
     Mock::given(method("PATCH"))
         .respond_with(ResponseTemplate::new(200).set_body_json(comment_by(0, LOGIN, "x")))
+        .mount(server)
+        .await;
+}
+
+/// `GET /user` answers `status` with `body`.
+async fn mount_user_error(server: &MockServer, status: u16, body: Value) {
+    Mock::given(method("GET"))
+        .and(path("/user"))
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
         .mount(server)
         .await;
 }
@@ -53,6 +64,15 @@ fn warnings(o: &std::process::Output) -> String {
         .filter(|l| l.starts_with("warning:"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A clean `compare` of the regressed demo: exit 1, `said` on stderr, no warning, and `write`
+/// the only write the fake received.
+async fn assert_one_write(server: &MockServer, o: &std::process::Output, said: &str, write: &str) {
+    assert_eq!(o.status.code(), Some(1), "{}", text(o));
+    assert!(stderr(o).contains(said), "{}", text(o));
+    assert_eq!(warnings(o), "", "{}", text(o));
+    assert_eq!(writes(server).await, [write], "no other comment is touched");
 }
 
 /// The regressed demo's head results with every answer carrying another config's marker,
@@ -96,31 +116,14 @@ async fn markers_of_third_parties_and_in_agent_text_leave_only_our_comment_updat
         ],
     )
     .await;
-    let (project, base, _) = demo_results();
-    let head = hostile_head(&actions);
-    let out = actions.file("out");
-    let o = actions.run(
-        &[
-            "compare",
-            head.to_str().unwrap(),
-            base.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--comment",
-        ],
-        project,
-    );
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(
-        stderr(&o).contains("PR comment updated (id 5)"),
-        "{}",
-        text(&o)
-    );
-    assert_eq!(
-        writes(&server).await,
-        ["PATCH /repos/acme/agent/issues/comments/5"],
-        "only our comment is touched"
-    );
+    let o = compare_with(&actions, &hostile_head(&actions), &["--comment"]);
+    assert_one_write(
+        &server,
+        &o,
+        "PR comment updated (id 5)",
+        "PATCH /repos/acme/agent/issues/comments/5",
+    )
+    .await;
     let received = server.received_requests().await.unwrap();
     let posted = body_of(received.last().unwrap());
     assert!(
@@ -157,17 +160,13 @@ async fn a_first_run_among_foreign_comments_creates_its_own() {
     )
     .await;
     let o = compare(&actions);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(
-        stderr(&o).contains("PR comment created (id 500)"),
-        "{}",
-        text(&o)
-    );
-    assert_eq!(warnings(&o), "", "{}", text(&o));
-    assert_eq!(
-        writes(&server).await,
-        ["POST /repos/acme/agent/issues/7/comments"]
-    );
+    assert_one_write(
+        &server,
+        &o,
+        "PR comment created (id 500)",
+        "POST /repos/acme/agent/issues/7/comments",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -175,15 +174,16 @@ async fn the_actions_token_owns_the_github_actions_bot_comment() {
     let server = MockServer::start().await;
     let actions = Actions::new(&server);
     // What GitHub answers an installation token (the Actions GITHUB_TOKEN) on `GET /user`.
-    Mock::given(method("GET"))
-        .and(path("/user"))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
+    mount_user_error(
+        &server,
+        403,
+        json!({
             "message": "Resource not accessible by integration",
             "documentation_url": "https://docs.github.com/rest/users/users#get-the-authenticated-user",
             "status": "403"
-        })))
-        .mount(&server)
-        .await;
+        }),
+    )
+    .await;
     mount_comments(
         &server,
         vec![
@@ -194,30 +194,20 @@ async fn the_actions_token_owns_the_github_actions_bot_comment() {
     )
     .await;
     let o = compare(&actions);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(
-        stderr(&o).contains("PR comment updated (id 2)"),
-        "{}",
-        text(&o)
-    );
-    assert_eq!(warnings(&o), "", "{}", text(&o));
-    assert_eq!(
-        writes(&server).await,
-        ["PATCH /repos/acme/agent/issues/comments/2"]
-    );
+    assert_one_write(
+        &server,
+        &o,
+        "PR comment updated (id 2)",
+        "PATCH /repos/acme/agent/issues/comments/2",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn an_unknown_identity_creates_a_comment_and_a_wrong_guess_says_how_to_fix_it() {
     let server = MockServer::start().await;
     let actions = Actions::new(&server);
-    Mock::given(method("GET"))
-        .and(path("/user"))
-        .respond_with(
-            ResponseTemplate::new(401).set_body_json(json!({"message": "Bad credentials"})),
-        )
-        .mount(&server)
-        .await;
+    mount_user_error(&server, 401, json!({"message": "Bad credentials"})).await;
     mount_comments(&server, vec![comment_by(1, LOGIN, &format!("{OURS}\nold"))]).await;
     let o = compare(&actions);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
@@ -234,20 +224,11 @@ async fn an_unknown_identity_creates_a_comment_and_a_wrong_guess_says_how_to_fix
     // `--comment-author` names a login; GitHub says the comment was written by another.
     server.reset().await;
     mount_comments(&server, Vec::new()).await;
-    let (project, base, head) = demo_results();
-    let out = actions.file("out");
-    let o = actions.run(
-        &[
-            "compare",
-            head.to_str().unwrap(),
-            base.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--comment",
-            "--comment-author",
-            "my-app[bot]",
-        ],
-        project,
+    let head = &demo_results().2;
+    let o = compare_with(
+        &actions,
+        head,
+        &["--comment", "--comment-author", "my-app[bot]"],
     );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert_eq!(
@@ -267,20 +248,8 @@ async fn comment_dry_run_never_posts_even_with_comment() {
     let actions = Actions::new(&server);
     mount_user(&server, LOGIN).await;
     mount_comments(&server, vec![comment_by(1, LOGIN, &format!("{OURS}\nold"))]).await;
-    let (project, base, head) = demo_results();
-    let out = actions.file("out");
-    let o = actions.run(
-        &[
-            "compare",
-            head.to_str().unwrap(),
-            base.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--comment",
-            "--comment-dry-run",
-        ],
-        project,
-    );
+    let head = &demo_results().2;
+    let o = compare_with(&actions, head, &["--comment", "--comment-dry-run"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
