@@ -289,14 +289,15 @@ async fn post_comment(env: &Env, marker: &str, body: &str, given_author: Option<
         Ok((author, CommentOutcome::Created { id, login })) => {
             eprintln!("PR comment created (id {id})");
             // A wrong or missing login posts a new comment on every run: say how to fix it.
-            let not = match (author.login(), login.as_deref()) {
-                (Some(expected), Some(actual)) if !expected.eq_ignore_ascii_case(actual) => {
-                    Some(format!(", not `{expected}`"))
-                }
-                (None, Some(_)) => Some(String::new()),
-                _ => None,
-            };
-            if let (Some(not), Some(actual)) = (not, login) {
+            if let Some(actual) = login.as_deref()
+                && author
+                    .login()
+                    .is_none_or(|expected| !expected.eq_ignore_ascii_case(actual))
+            {
+                let not = author
+                    .login()
+                    .map(|expected| format!(", not `{expected}`"))
+                    .unwrap_or_default();
                 warn(
                     env,
                     &format!(
