@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::github::{CommentOutcome, GithubContext, GithubError, workflow};
-use crate::model::{ChangeKind, Comparison, Outcome, RunReport};
+use crate::model::{ChangeKind, Comparison, Outcome, RunReport, Secrets};
 use crate::report::WrittenReports;
 use crate::report::comment::Links;
 
@@ -23,6 +23,8 @@ pub(super) struct Env {
     pub summary: Option<PathBuf>,
     /// Running under GitHub Actions (annotations are printed).
     pub actions: bool,
+    /// Masked once more in everything published (set by the caller, which collected them).
+    pub secrets: Secrets,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -59,6 +61,7 @@ impl Env {
             output: var("GITHUB_OUTPUT").map(PathBuf::from),
             summary: var("GITHUB_STEP_SUMMARY").map(PathBuf::from),
             actions: var("GITHUB_ACTIONS").as_deref() == Some("true"),
+            secrets: Secrets::default(),
         }
     }
 
@@ -175,6 +178,9 @@ pub(super) async fn publish(
     gate: &GateArgs,
     marker: &str,
 ) {
+    let secrets = &env.secrets;
+    // Defence in depth: the data was masked where it entered; what leaves is masked again.
+    let body = &*secrets.mask(body);
     let verdict = report.verdict.as_ref();
     if let Some(path) = &env.output {
         let status = verdict.map(|v| match v.status {
@@ -195,7 +201,7 @@ pub(super) async fn publish(
             workflow::output_entry("report", &written.report_md.to_string_lossy()),
         ]
         .concat();
-        if let Err(e) = workflow::append(path, &text) {
+        if let Err(e) = workflow::append(path, &secrets.mask(&text)) {
             warn(
                 env,
                 &format!("cannot write `$GITHUB_OUTPUT` ({}): {e}", path.display()),
@@ -215,7 +221,7 @@ pub(super) async fn publish(
     }
     if env.actions {
         for line in annotations(report, cmp) {
-            println!("{line}");
+            println!("{}", secrets.mask(&line));
         }
     }
     if gate.comment_dry_run {

@@ -12,3 +12,4 @@ mod github;
 mod judge;
 mod judge_calls;
 mod promote;
+mod secrets;
