@@ -117,6 +117,8 @@ impl Env {
 }
 
 fn warn(env: &Env, message: &str) {
+    // GitHub's error replies are outside data too.
+    let message = &*env.secrets.mask(message);
     eprintln!("warning: {message}");
     if env.actions {
         println!("{}", workflow::warning(message));

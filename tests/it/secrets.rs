@@ -405,3 +405,31 @@ async fn a_short_secret_warns_by_name() {
     assert!(!stderr.contains("q7Zx"), "{stderr}");
     insta::assert_snapshot!(stderr.lines().next().unwrap_or_default(), @"warning: `${EG_TEST_SHORT}` is shorter than 8 characters, so its value is not masked in reports, comments or the judge cache");
 }
+
+/// A started agent that prints its key to stderr and dies: the error quotes its stderr, masked.
+#[test]
+fn a_started_agents_stderr_is_masked() {
+    const KEY: &str = "agent-start-key-0042";
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("evalgate.yaml"),
+        "version: 1\nagent:\n  url: http://127.0.0.1:{port}/agent\n  start:\n    command: [sh, -c, 'echo \"booting with $AGENT_KEY\" >&2; exit 3']\n    env: { AGENT_KEY: \"${EG_TEST_AGENT_KEY}\" }\nsuites:\n  - { name: support, dataset: support }\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("evals/support")).unwrap();
+    std::fs::write(
+        root.join("evals/support/v1.yaml"),
+        "- { id: a, input: hi }\n",
+    )
+    .unwrap();
+    let o = evalgate(
+        &["run", "--progress", "quiet"],
+        root,
+        &[("EG_TEST_AGENT_KEY", KEY)],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("booting with ***"), "{stderr}");
+    assert!(!stderr.contains(KEY), "{stderr}");
+}
