@@ -95,3 +95,45 @@ pub(super) fn of_plan(
         env,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_values_from_the_environment_are_secrets() {
+        let agent: AgentSpec = serde_json::from_value(serde_json::json!({
+            "url": "http://127.0.0.1:{port}/agent",
+            "headers": {
+                "Authorization": "Bearer ${TOKEN}",
+                "X-Tenant": "acme-corp-literal",
+                "X-Unset": "${NOT_SET}",
+            },
+            "start": {"command": ["agent"], "env": {"DB_URL": "postgres://u:${DB_PASSWORD}@db"}},
+        }))
+        .unwrap();
+        let mut judge = crate::judge::tests::spec(crate::model::JudgeKind::PassFail);
+        judge.api_key_env = Some("JUDGE_KEY".into());
+        let env = |name: &str| match name {
+            "TOKEN" => Some("token-value-123".to_string()),
+            "DB_PASSWORD" => Some("db-password-456".to_string()),
+            "JUDGE_KEY" => Some("judge-key-789".to_string()),
+            _ => None,
+        };
+        let secrets = collect(
+            &Sources {
+                agent: Some(&agent),
+                judges: vec![&judge],
+                github_token: Some("ghs_token_000"),
+            },
+            &env,
+        );
+        assert_eq!(
+            secrets.mask(
+                "token-value-123 db-password-456 judge-key-789 ghs_token_000 acme-corp-literal"
+            ),
+            "*** *** *** *** acme-corp-literal",
+            "a literal header value is in the repository already: not a secret"
+        );
+    }
+}
