@@ -5,7 +5,9 @@
 //! fingerprint and the cache, running a calibration, and deciding from a calibration file
 //! whether a judge may block. It reads no environment (the CLI hands in API keys) and decides
 //! no exit code. Every failure is a value: a judge that errs or answers unreadably yields an
-//! `unscored` score with the reason, never a pass.
+//! `unscored` score with the reason, never a pass. The [`Secrets`] the CLI hands in are masked
+//! in every prompt before it is sent or hashed and in every reply and error before it is parsed
+//! or cached.
 
 mod cache;
 mod calibrate;
