@@ -40,6 +40,8 @@ pub enum Behaviour {
     /// Passes, with every request header and the prompt echoed in the reason (a judge that
     /// leaks what it was sent).
     EchoHeaders,
+    /// HTTP 401 with every request header echoed in the body.
+    EchoHeadersRejected,
 }
 
 /// One request as received.
@@ -149,6 +151,9 @@ async fn handle(
             let reason = format!("headers: {}; prompt: {prompt}", echo_headers(&headers));
             let text = serde_json::to_string(&json!({"pass": true, "reason": reason})).unwrap();
             return answer(&path, &text);
+        }
+        Behaviour::EchoHeadersRejected => {
+            return (StatusCode::UNAUTHORIZED, echo_headers(&headers)).into_response();
         }
         Behaviour::ServerError => {
             return (StatusCode::INTERNAL_SERVER_ERROR, "upstream exploded").into_response();

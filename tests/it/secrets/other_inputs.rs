@@ -1,5 +1,5 @@
-//! Secret masking beyond the agent and judge exchange: traces read with a config, a started
-//! agent's stderr, and the warning for a value too short to mask.
+//! Secret masking beyond the main exchange: traces read with a config, a judge's error body,
+//! a started agent's stderr, and the warning for a value too short to mask.
 
 use std::path::Path;
 
@@ -146,4 +146,32 @@ fn a_started_agents_stderr_is_masked() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("booting with ***"), "{stderr}");
     assert!(!stderr.contains(KEY), "{stderr}");
+}
+
+/// A judge that rejects the key and echoes it in its error body: the `unscored` reason quotes
+/// the body, masked.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_judge_error_body_is_masked() {
+    const KEY: &str = "sk-judge-rejected-0099";
+    let agent = crate::common::judge_project::echo_agent().await;
+    let judge = FakeJudge::start(Behaviour::EchoHeadersRejected);
+    let p = Project::new(&agent, &judge, "    api_key_env: EG_TEST_REJECTED_KEY\n");
+    let config = p.config_path();
+    let out = p.out().to_string_lossy().into_owned();
+    let o = evalgate(
+        &["run", "-c", &config, "--out", &out, "--progress", "lines"],
+        p.root(),
+        &[("EG_TEST_REJECTED_KEY", KEY)],
+    );
+    assert_eq!(
+        judge.seen()[0].headers["authorization"],
+        format!("Bearer {KEY}")
+    );
+    let results = std::fs::read_to_string(p.out().join("results.json")).unwrap();
+    assert!(
+        results.contains("answered HTTP 401: authorization: Bearer ***"),
+        "{results}"
+    );
+    assert!(!results.contains(KEY), "{results}");
+    assert!(!text(&o).contains(KEY), "{}", text(&o));
 }
