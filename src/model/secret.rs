@@ -53,9 +53,10 @@ pub struct SecretsBuilder {
 
 impl SecretsBuilder {
     /// Adds the value of `name` (an environment variable, a flag) with all its forms. Empty
-    /// values are ignored; short ones are kept out and noted in [`SecretsBuilder::warnings`].
+    /// and blank values are ignored (masking them would blank out every run of spaces); short
+    /// ones are kept out and noted in [`SecretsBuilder::warnings`].
     pub fn add(&mut self, name: &str, value: &str) -> &mut Self {
-        if value.is_empty() {
+        if value.trim().is_empty() {
             return self;
         }
         if value.chars().count() < MIN_SECRET_CHARS {
