@@ -57,12 +57,17 @@ fn short_values_are_not_masked_and_warn_by_name() {
     let mut b = Secrets::builder();
     b.add("`SHORT`", "abc")
         .add("`EMPTY`", "")
+        .add("`BLANK`", "          ")
         .add("`SHORT`", "abc");
     let s = b.build();
     assert!(s.is_empty());
     assert_eq!(s.mask("abc abc"), "abc abc");
     let warnings = b.warnings();
-    assert_eq!(warnings.len(), 1, "once per name, none for an empty value");
+    assert_eq!(
+        warnings.len(),
+        1,
+        "once per name, none for empty or blank values"
+    );
     assert!(!warnings[0].contains("abc"), "never the value");
     insta::assert_snapshot!(warnings[0], @"`SHORT` is shorter than 8 characters, so its value is not masked in reports, comments or the judge cache");
 }
