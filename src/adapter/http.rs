@@ -19,6 +19,7 @@ use super::retry::{backoff, retry_after_delay};
 use super::{AdapterError, AgentReply, install_crypto_provider};
 use crate::model::{
     AgentSpec, Case, CaseError, ErrorKind, HttpMethod, Message, ResponseMapping, RetrySpec, Role,
+    Secrets,
 };
 
 /// How much of an error reply's body the `http_status` message quotes.
@@ -37,6 +38,8 @@ pub struct HttpAgent {
     mapping: ResponseMapping,
     timeout: Duration,
     retry: RetrySpec,
+    /// Masked in every reply and error message, before anything else sees them.
+    secrets: Secrets,
 }
 
 impl fmt::Debug for HttpAgent {
@@ -98,7 +101,15 @@ impl HttpAgent {
             mapping: spec.response.clone(),
             timeout: Duration::from_millis(spec.timeout_ms),
             retry: spec.retry.clone(),
+            secrets: Secrets::default(),
         })
+    }
+
+    /// Masks these secrets in the agent's replies (tool calls, results, answers) and in every
+    /// error message, as they are read.
+    pub fn with_secrets(mut self, secrets: Secrets) -> HttpAgent {
+        self.secrets = secrets;
+        self
     }
 
     /// Runs the agent on one case, retrying transport failures, 429 and 5xx.
@@ -134,7 +145,11 @@ impl HttpAgent {
                         .unwrap_or_else(|| backoff(&self.retry, attempts - 1));
                     tokio::time::sleep(delay).await;
                 }
-                Err(failure) => break Err(failure.into_case_error(attempts)),
+                Err(failure) => {
+                    let mut error = failure.into_case_error(attempts);
+                    self.secrets.mask_string(&mut error.message);
+                    break Err(error);
+                }
             }
         };
         AgentReply {
@@ -165,6 +180,8 @@ impl HttpAgent {
             .bytes()
             .await
             .map_err(|e| self.transport_failure(&e))?;
+        // The edge: nothing after this line sees a secret the agent echoed.
+        let bytes = self.secrets.mask_json(&bytes);
         if !status.is_success() {
             return Err(Failure {
                 kind: ErrorKind::HttpStatus,

@@ -8,7 +8,8 @@
 //! Per-case problems (timeouts, HTTP errors, malformed replies) are values in [`AgentReply`];
 //! [`AdapterError`] is only for setup problems (a bad URL, a missing header variable, an agent
 //! process that never became ready). Header values are secrets: no error, log or `Debug` output
-//! contains them.
+//! contains them, and the [`Secrets`](crate::model::Secrets) the CLI hands in are masked in each
+//! reply and error message as it is read, before the trajectory is built.
 
 pub(crate) mod endpoint;
 mod error;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{CalibrateArgs, GATE_FAILED, INFRA, PASS, USAGE};
 use crate::judge::{CACHE_DIR, Judges, Standing, calibration_report_path, standing};
-use crate::model::Plan;
+use crate::model::{Plan, Secrets};
 
 /// Ready judges and each one's calibration standing.
 pub(super) type JudgeSetup = (Judges, BTreeMap<String, Standing>);
@@ -15,12 +15,14 @@ pub(super) fn build_judges(
     plan: &Plan,
     use_cache: bool,
     env: &dyn Fn(&str) -> Option<String>,
+    secrets: &Secrets,
 ) -> Result<Option<JudgeSetup>, String> {
     if plan.judges.is_empty() {
         return Ok(None);
     }
     let cache = use_cache.then(|| plan.root.join(CACHE_DIR));
     let mut judges = Judges::new(&plan.judges, env, cache)?;
+    judges.set_secrets(secrets.clone());
     let standings: BTreeMap<String, Standing> = plan
         .judges
         .iter()
@@ -69,7 +71,8 @@ pub(super) async fn calibrate(args: CalibrateArgs) -> u8 {
         }
     };
     let env = |name: &str| std::env::var(name).ok();
-    let judges = match build_judges(&plan, !args.no_cache, &env) {
+    let secrets = super::secrets::of_plan(&plan, env("GITHUB_TOKEN").as_deref(), &env);
+    let judges = match build_judges(&plan, !args.no_cache, &env, &secrets) {
         Ok(Some((j, _))) => j,
         Ok(None) => unreachable!("the judge exists"),
         Err(e) => {

@@ -76,10 +76,14 @@ pub(super) async fn compare(args: CompareArgs) -> u8 {
     };
     let mut report = head;
     report.verdict = Some(crate::policy::evaluate(&report.cases, &plan.policy));
+    // The head's results come from an earlier run: what is posted is masked again.
+    let env = |name: &str| std::env::var(name).ok();
+    let secrets = super::secrets::of_plan(&plan, args.gate.github_token.as_deref(), &env);
     let ending = Ending {
         out: &args.out,
         config_path: &args.config.config,
         cases_log: false,
+        secrets: &secrets,
     };
     finish(report, Some(base), &plan, &ending, &args.gate).await
 }
@@ -111,6 +115,8 @@ pub(super) struct Ending<'a> {
     pub config_path: &'a Path,
     /// `run` wrote a cases.jsonl (listed with the reports).
     pub cases_log: bool,
+    /// Masked once more in everything published (comment, step summary, outputs).
+    pub secrets: &'a crate::model::Secrets,
 }
 
 /// The end of `run` and `compare`: fold in the baseline (given, or fetched from CI), write the
@@ -124,7 +130,8 @@ pub(super) async fn finish(
     gate: &GateArgs,
 ) -> u8 {
     let (out, config_path) = (ending.out, ending.config_path);
-    let gh = super::github::Env::read(gate.github_token.clone());
+    let mut gh = super::github::Env::read(gate.github_token.clone());
+    gh.secrets = ending.secrets.clone();
     let base = match (base, &gate.baseline_artifact) {
         (Some(b), _) => Some(b),
         (None, Some(name)) => super::github::fetch_baseline(&gh, name).await,
@@ -197,7 +204,10 @@ pub(super) async fn finish(
         eprintln!("error: {e}");
         return INFRA;
     }
-    println!("{}", crate::report::render_summary(&report));
+    println!(
+        "{}",
+        ending.secrets.mask(&crate::report::render_summary(&report))
+    );
     if let Some(cmp) = &comparison {
         print_comparison(cmp);
     }

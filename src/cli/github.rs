@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::github::{Author, CommentOutcome, GithubContext, GithubError, workflow};
-use crate::model::{ChangeKind, Comparison, Outcome, RunReport};
+use crate::model::{ChangeKind, Comparison, Outcome, RunReport, Secrets};
 use crate::report::WrittenReports;
 use crate::report::comment::Links;
 
@@ -23,6 +23,8 @@ pub(super) struct Env {
     pub summary: Option<PathBuf>,
     /// Running under GitHub Actions (annotations are printed).
     pub actions: bool,
+    /// Masked once more in everything published (set by the caller, which collected them).
+    pub secrets: Secrets,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -59,6 +61,7 @@ impl Env {
             output: var("GITHUB_OUTPUT").map(PathBuf::from),
             summary: var("GITHUB_STEP_SUMMARY").map(PathBuf::from),
             actions: var("GITHUB_ACTIONS").as_deref() == Some("true"),
+            secrets: Secrets::default(),
         }
     }
 
@@ -114,6 +117,8 @@ impl Env {
 }
 
 fn warn(env: &Env, message: &str) {
+    // GitHub's error replies are outside data too.
+    let message = &*env.secrets.mask(message);
     eprintln!("warning: {message}");
     if env.actions {
         println!("{}", workflow::warning(message));
@@ -175,6 +180,9 @@ pub(super) async fn publish(
     gate: &GateArgs,
     marker: &str,
 ) {
+    let secrets = &env.secrets;
+    // Defence in depth: the data was masked where it entered; what leaves is masked again.
+    let body = &*secrets.mask(body);
     let verdict = report.verdict.as_ref();
     if let Some(path) = &env.output {
         let status = verdict.map(|v| match v.status {
@@ -195,7 +203,7 @@ pub(super) async fn publish(
             workflow::output_entry("report", &written.report_md.to_string_lossy()),
         ]
         .concat();
-        if let Err(e) = workflow::append(path, &text) {
+        if let Err(e) = workflow::append(path, &secrets.mask(&text)) {
             warn(
                 env,
                 &format!("cannot write `$GITHUB_OUTPUT` ({}): {e}", path.display()),
@@ -215,7 +223,7 @@ pub(super) async fn publish(
     }
     if env.actions {
         for line in annotations(report, cmp) {
-            println!("{line}");
+            println!("{}", secrets.mask(&line));
         }
     }
     // The dry run wins over `--comment`: asking to see the comment must never post it.

@@ -12,6 +12,7 @@ mod init;
 mod promote;
 mod run;
 mod score;
+mod secrets;
 mod traces;
 mod traces_score;
 
@@ -76,6 +77,10 @@ pub enum TracesCommand {
         /// OTLP JSON files (`.json`: requests; `.jsonl`: one request per line) or directories.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Mask this config's secrets (`${VAR}` values, judge keys) in the output (default:
+        /// `evalgate.yaml` when it exists).
+        #[arg(long, short)]
+        config: Option<PathBuf>,
     },
     /// Score traces in place (no agent re-run) with rules; same reports and exit codes as `run`.
     #[command(after_help = exit::HELP)]
@@ -228,7 +233,7 @@ pub async fn run(args: Vec<OsString>) -> u8 {
         Command::Calibrate(args) => calibrate::calibrate(args).await,
         Command::Compare(args) => compare::compare(args).await,
         Command::Init(args) => init::init(args),
-        Command::Traces(TracesCommand::Export { files }) => traces::export(&files),
+        Command::Traces(TracesCommand::Export { files, config }) => traces::export(&files, config),
         Command::Traces(TracesCommand::Score(args)) => traces_score::score(args),
         Command::Promote(args) => promote::promote(args),
         Command::DemoAgent(args) => demo_agent(args).await,

@@ -33,19 +33,12 @@ pub(super) fn promote(args: PromoteArgs) -> u8 {
             }
         }
     }
-    let config = args.config.clone().or_else(|| {
-        let default = std::path::PathBuf::from("evalgate.yaml");
-        default.exists().then_some(default)
-    });
-    let mut custom = match &config {
-        Some(c) => match crate::config::load_redact_patterns(c) {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("{e}");
-                return USAGE;
-            }
-        },
-        None => Vec::new(),
+    let (mut custom, secrets) = match super::traces::read_config(args.config.clone()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return USAGE;
+        }
     };
     for p in &args.redact_patterns {
         match Regex::new(p) {
@@ -58,14 +51,16 @@ pub(super) fn promote(args: PromoteArgs) -> u8 {
     }
     // Nothing from the traces reaches the terminal unredacted, parser messages included.
     let mut log_redactor = crate::promote::Redactor::new(custom.clone());
-    let (records, stats) = match crate::trace::read_all(&args.traces) {
+    let (mut records, stats) = match crate::trace::read_all(&args.traces) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {}", log_redactor.text(&e.to_string()));
+            let e = secrets.mask(&e.to_string()).into_owned();
+            eprintln!("error: {}", log_redactor.text(&e));
             return USAGE;
         }
     };
-    super::traces::report_stats(&stats, Some(&mut log_redactor));
+    records.iter_mut().for_each(|r| secrets.mask_trace(r));
+    super::traces::report_stats(&stats, &secrets, Some(&mut log_redactor));
     let opts = Options {
         selector,
         custom_patterns: custom,

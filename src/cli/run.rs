@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use super::{INFRA, INTERRUPTED, NOTHING_SELECTED, Progress, RunArgs, USAGE};
 use crate::adapter::{AgentProcess, HttpAgent};
-use crate::model::{DatasetRef, RunMeta, RunReport, SCHEMA_VERSION};
+use crate::model::{DatasetRef, RunMeta, RunReport, SCHEMA_VERSION, Secrets};
 use crate::report::{CasesLog, Console, ProgressMode};
 use crate::runner::{Event, ExecOptions, Filter};
 
@@ -60,8 +60,9 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     }
 
     let env = |name: &str| std::env::var(name).ok();
+    let secrets = super::secrets::of_plan(&plan, args.gate.github_token.as_deref(), &env);
     // Before the agent starts: a missing API key is a usage error, not a half-run.
-    let judges = match super::calibrate::build_judges(&plan, !args.no_cache, &env) {
+    let judges = match super::calibrate::build_judges(&plan, !args.no_cache, &env, &secrets) {
         Ok(j) => j,
         Err(e) => {
             eprintln!("error: {e}");
@@ -78,13 +79,23 @@ pub(super) async fn run(args: RunArgs) -> u8 {
                 port = Some(assigned);
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                // The message quotes the agent's stderr.
+                eprintln!("error: {}", secrets.mask(&e.to_string()));
                 return INFRA;
             }
         }
     }
     let code = match HttpAgent::new(&plan.agent, plan.body_template.as_deref(), port, &env) {
-        Ok(agent) => run_with_agent(&args, &plan, &selected, opts, &agent, judges, baseline).await,
+        Ok(agent) => {
+            let agent = agent.with_secrets(secrets.clone());
+            let run = Run {
+                args: &args,
+                plan: &plan,
+                selected: &selected,
+                secrets: &secrets,
+            };
+            run_with_agent(&run, opts, &agent, judges, baseline).await
+        }
         Err(e) => {
             eprintln!("error: {e}");
             USAGE
@@ -98,15 +109,22 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     code
 }
 
+/// What `run` decided before the agent was built.
+struct Run<'a> {
+    args: &'a RunArgs,
+    plan: &'a crate::model::Plan,
+    selected: &'a [crate::runner::Selected],
+    secrets: &'a Secrets,
+}
+
 async fn run_with_agent(
-    args: &RunArgs,
-    plan: &crate::model::Plan,
-    selected: &[crate::runner::Selected],
+    run: &Run<'_>,
     opts: ExecOptions,
     agent: &HttpAgent,
     setup: Option<super::calibrate::JudgeSetup>,
     baseline: Option<RunReport>,
 ) -> u8 {
+    let (args, plan, selected) = (run.args, run.plan, run.selected);
     let mut log = match CasesLog::create(&args.out) {
         Ok(l) => l,
         Err(e) => {
@@ -192,6 +210,7 @@ async fn run_with_agent(
         out: &args.out,
         config_path: &args.config.config,
         cases_log: true,
+        secrets: run.secrets,
     };
     let code = super::compare::finish(report, baseline, plan, &ending, &args.gate).await;
     for line in &over_budget {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{PASS, USAGE};
-use crate::model::{CallStatus, TraceRecord, Usage};
+use crate::model::{CallStatus, Secrets, TraceRecord, Usage};
 use crate::trace::ReadStats;
 
 /// The normalized view of one trace, one JSON line each.
@@ -49,13 +49,21 @@ fn export_line(r: &TraceRecord) -> ExportLine<'_> {
     }
 }
 
-pub(super) fn export(files: &[PathBuf]) -> u8 {
+pub(super) fn export(files: &[PathBuf], config: Option<PathBuf>) -> u8 {
+    let secrets = match read_config(config) {
+        Ok((_, s)) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return USAGE;
+        }
+    };
     let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let mut closed = false;
-    let read = crate::trace::read_paths(files, |rec| {
+    let read = crate::trace::read_paths(files, |mut rec| {
         if closed {
             return;
         }
+        secrets.mask_trace(&mut rec);
         let ok = serde_json::to_writer(&mut out, &export_line(&rec)).is_ok()
             && out.write_all(b"\n").is_ok();
         // stdout closed (e.g. piped into `head`): stop writing quietly.
@@ -64,23 +72,42 @@ pub(super) fn export(files: &[PathBuf]) -> u8 {
     let _ = out.flush();
     match read {
         Ok(stats) => {
-            report_stats(&stats, None);
+            report_stats(&stats, &secrets, None);
             PASS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", secrets.mask(&e.to_string()));
             USAGE
         }
     }
 }
 
+/// The config named, or `evalgate.yaml` when none is given and it exists, read for its
+/// settings only (no dataset is loaded): its `promote.redact` patterns and its secrets.
+pub(super) fn read_config(config: Option<PathBuf>) -> Result<(Vec<regex::Regex>, Secrets), String> {
+    let config = config.or_else(|| {
+        let default = PathBuf::from("evalgate.yaml");
+        default.exists().then_some(default)
+    });
+    let Some(path) = config else {
+        return Ok((Vec::new(), Secrets::default()));
+    };
+    let (patterns, cfg) = crate::config::load_redact_patterns(&path).map_err(|e| e.to_string())?;
+    Ok((patterns, super::secrets::of_config(&cfg)))
+}
+
 /// One line on stderr: what was read and what was skipped. Warnings quote parser messages,
 /// which can hold a value from the file: `promote` passes them through its redactor.
-pub(super) fn report_stats(s: &ReadStats, redactor: Option<&mut crate::promote::Redactor>) {
+pub(super) fn report_stats(
+    s: &ReadStats,
+    secrets: &Secrets,
+    redactor: Option<&mut crate::promote::Redactor>,
+) {
     let mut redactor = redactor;
     for w in &s.warnings {
+        let w = secrets.mask(w);
         match redactor.as_deref_mut() {
-            Some(r) => eprintln!("warning: {}", r.text(w)),
+            Some(r) => eprintln!("warning: {}", r.text(&w)),
             None => eprintln!("warning: {w}"),
         }
     }

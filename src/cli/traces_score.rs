@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use super::{INFRA, NOTHING_SELECTED, USAGE, exit};
 use crate::model::{
-    DatasetRef, PolicySpec, RunMeta, RunReport, SCHEMA_VERSION, TraceRules, VerdictStatus,
+    DatasetRef, PolicySpec, RunMeta, RunReport, SCHEMA_VERSION, Secrets, TraceRules, VerdictStatus,
 };
 use crate::trace::{CompiledRules, score_trace};
 
@@ -39,29 +39,39 @@ pub(super) fn score(args: ScoreArgs) -> u8 {
         },
         None => TraceRules::default(),
     };
-    let (policy, report_template, config_hash) = match &args.config {
+    let env = |name: &str| std::env::var(name).ok();
+    let (policy, report_template, config_hash, secrets) = match &args.config {
         Some(c) => match crate::config::load(c) {
-            Ok(plan) => (plan.policy, plan.report_template, plan.config_hash),
+            Ok(plan) => {
+                let secrets = super::secrets::of_plan(&plan, env("GITHUB_TOKEN").as_deref(), &env);
+                (plan.policy, plan.report_template, plan.config_hash, secrets)
+            }
             Err(e) => {
                 eprintln!("{e}");
                 return USAGE;
             }
         },
-        None => (PolicySpec::default(), None, String::new()),
+        None => (
+            PolicySpec::default(),
+            None,
+            String::new(),
+            Secrets::default(),
+        ),
     };
     let compiled = CompiledRules::new(&rules);
     let mut results = Vec::new();
-    let read = crate::trace::read_paths(&args.files, |rec| {
+    let read = crate::trace::read_paths(&args.files, |mut rec| {
+        secrets.mask_trace(&mut rec);
         results.push(score_trace(&rec, &compiled));
     });
     let stats = match read {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", secrets.mask(&e.to_string()));
             return USAGE;
         }
     };
-    super::traces::report_stats(&stats, None);
+    super::traces::report_stats(&stats, &secrets, None);
     if results.is_empty() {
         eprintln!("error: no trace found in the given files");
         return NOTHING_SELECTED;

@@ -100,8 +100,9 @@ pub(super) fn check_promote(spec: &PromoteSpec, src: &Source, out: &mut Vec<Diag
 }
 
 /// The user's redaction patterns from `promote.redact` in evalgate.yaml, compiled. Reads only
-/// that file (datasets are not needed to promote).
-pub fn load_redact_patterns(config_path: &Path) -> Result<Vec<Regex>, ConfigError> {
+/// that file (datasets are not needed to promote), and returns it parsed too: the CLI collects
+/// the secrets it names.
+pub fn load_redact_patterns(config_path: &Path) -> Result<(Vec<Regex>, ConfigFile), ConfigError> {
     let text =
         std::fs::read_to_string(config_path).map_err(|e| ConfigError::io(config_path, &e))?;
     let src = Source::new(config_path.to_path_buf(), text.clone());
@@ -112,12 +113,13 @@ pub fn load_redact_patterns(config_path: &Path) -> Result<Vec<Regex>, ConfigErro
     if !out.is_empty() {
         return Err(ConfigError::many(out));
     }
-    Ok(cfg
+    let patterns = cfg
         .promote
         .redact
         .iter()
         .filter_map(|re| Regex::new(re).ok())
-        .collect())
+        .collect();
+    Ok((patterns, cfg))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //!
 //! Only successful samples are stored (a failure is retried next run). The key hashes the
 //! fingerprint and the rendered prompt, so a changed rubric, model or parameter misses; no
-//! secret is part of a key or an entry.
+//! secret is part of a key or an entry (prompts and replies are masked before they get here).
 
 use std::path::{Path, PathBuf};
 

@@ -5,7 +5,9 @@
 //! fingerprint and the cache, running a calibration, and deciding from a calibration file
 //! whether a judge may block. It reads no environment (the CLI hands in API keys) and decides
 //! no exit code. Every failure is a value: a judge that errs or answers unreadably yields an
-//! `unscored` score with the reason, never a pass.
+//! `unscored` score with the reason, never a pass. The [`Secrets`] the CLI hands in are masked
+//! in every prompt before it is sent or hashed and in every reply and error before it is parsed
+//! or cached.
 
 mod cache;
 mod calibrate;
@@ -21,7 +23,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::model::{
-    Aggregate, Case, JudgeKind, JudgeSpec, LoadedJudge, ResponseCheck, ScoreStatus, Trajectory,
+    Aggregate, Case, JudgeKind, JudgeSpec, LoadedJudge, ResponseCheck, ScoreStatus, Secrets,
+    Trajectory,
 };
 use crate::scorer::{CaseScoring, JUDGE_PENDING, NO_RESPONSE};
 
@@ -59,6 +62,9 @@ struct Client {
 pub struct Judges {
     clients: BTreeMap<String, Client>,
     cache: Option<cache::Cache>,
+    /// Masked in prompts before they are sent or hashed, and in replies and errors before
+    /// they are parsed or cached.
+    secrets: Secrets,
 }
 
 impl std::fmt::Debug for Judges {
@@ -104,7 +110,13 @@ impl Judges {
         Ok(Judges {
             clients,
             cache: cache_dir.map(cache::Cache::new),
+            secrets: Secrets::default(),
         })
+    }
+
+    /// The secrets to mask in what judges are sent and answer.
+    pub fn set_secrets(&mut self, secrets: Secrets) {
+        self.secrets = secrets;
     }
 
     /// Lets a judge's scores block (only for a current calibration; see [`standing`]).
@@ -141,9 +153,11 @@ impl Judges {
             .clients
             .get(name)
             .ok_or_else(|| format!("judge `{name}` is not declared"))?;
-        let prompt = render(&client.rubric, item)?;
+        let prompt =
+            render(&client.rubric, item).map_err(|e| self.secrets.mask(&e).into_owned())?;
+        let prompt = self.secrets.mask(&prompt);
         let runs = (0..client.spec.samples.max(1))
-            .map(|k| client.sample(self.cache.as_ref(), &prompt, trial, k));
+            .map(|k| client.sample(self.cache.as_ref(), &self.secrets, &prompt, trial, k));
         let samples: Vec<Sample> = futures::future::join_all(runs)
             .await
             .into_iter()
@@ -245,6 +259,7 @@ impl Client {
     async fn sample(
         &self,
         cache: Option<&cache::Cache>,
+        secrets: &Secrets,
         prompt: &str,
         trial: u32,
         k: u32,
@@ -259,8 +274,11 @@ impl Client {
                 self.limits.pace().await;
                 self.requests.fetch_add(1, Ordering::SeqCst);
             })
-            .await?;
-        let sample = parse_answer(&self.spec, &text)?;
+            .await
+            .map_err(|e| secrets.mask(&e).into_owned())?;
+        // The edge for judge replies: the reason is parsed, cached and reported from this.
+        let text = secrets.mask(&text);
+        let sample = parse_answer(&self.spec, &text).map_err(|e| secrets.mask(&e).into_owned())?;
         if let Some(c) = cache {
             c.put(&self.fingerprint, prompt, trial, k, &sample);
         }

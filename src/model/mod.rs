@@ -15,6 +15,7 @@ pub mod plan;
 mod response;
 pub mod result;
 pub mod score;
+pub mod secret;
 pub mod trace;
 pub mod trajectory;
 pub mod verdict;
@@ -45,6 +46,7 @@ pub use result::{
 pub use score::{
     AlignKind, AlignRow, Score, ScoreStatus, TrajectoryChecks, TrajectoryMetrics, TrajectoryScore,
 };
+pub use secret::{MASK, MIN_SECRET_CHARS, Secrets, SecretsBuilder};
 pub use trace::{TraceMatch, TraceRecord, TraceRule, TraceRules};
 pub use trajectory::{CallStatus, ToolCall, Trajectory, Usage};
 pub use verdict::{

@@ -140,7 +140,7 @@ async fn the_run_step_with_a_baseline_fails_and_comments() {
             ("EVALGATE_COMMENT", "true"),
             ("EVALGATE_ARGS", &args),
             ("GITHUB_API_URL", &api),
-            ("GITHUB_TOKEN", "t0ken"),
+            ("GITHUB_TOKEN", "ghs_fake_t0ken_for_tests"),
         ],
     );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));

@@ -53,7 +53,7 @@ impl Actions {
             ("GITHUB_ACTIONS".into(), "true".into()),
             ("GITHUB_API_URL".into(), self.api.clone()),
             ("GITHUB_REPOSITORY".into(), REPO.into()),
-            ("GITHUB_TOKEN".into(), "t0ken".into()),
+            ("GITHUB_TOKEN".into(), "ghs_fake_t0ken_for_tests".into()),
             ("GITHUB_EVENT_PATH".into(), f("event.json")),
             ("GITHUB_OUTPUT".into(), f("output")),
             ("GITHUB_STEP_SUMMARY".into(), f("summary")),
@@ -134,7 +134,7 @@ async fn the_first_run_creates_the_comment_and_the_second_updates_it() {
     mount_user(&server, LOGIN).await;
     Mock::given(method("GET"))
         .and(path("/repos/acme/agent/issues/7/comments"))
-        .and(header("authorization", "Bearer t0ken"))
+        .and(header("authorization", "Bearer ghs_fake_t0ken_for_tests"))
         .respond_with(
             ResponseTemplate::new(200).set_body_json(json!([comment(1, "an unrelated comment")])),
         )

@@ -13,3 +13,4 @@ mod github_owner;
 mod judge;
 mod judge_calls;
 mod promote;
+mod secrets;

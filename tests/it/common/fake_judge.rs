@@ -37,6 +37,11 @@ pub enum Behaviour {
     ServerError,
     /// Answers `{"score": 0.8}` for `[good]` prompts and `{"score": 0.3}` otherwise.
     Scored,
+    /// Passes, with every request header and the prompt echoed in the reason (a judge that
+    /// leaks what it was sent).
+    EchoHeaders,
+    /// HTTP 401 with every request header echoed in the body.
+    EchoHeadersRejected,
 }
 
 /// One request as received.
@@ -116,7 +121,7 @@ async fn handle(
         let mut seen = shared.seen.lock().unwrap();
         seen.push(Seen {
             path: path.clone(),
-            headers,
+            headers: headers.clone(),
             model: json["model"].as_str().unwrap_or_default().to_string(),
             prompt: prompt.clone(),
             at: Instant::now(),
@@ -142,6 +147,14 @@ async fn handle(
                 &format!("{{\"score\": {score}, \"reason\": \"scored\"}}"),
             );
         }
+        Behaviour::EchoHeaders => {
+            let reason = format!("headers: {}; prompt: {prompt}", echo_headers(&headers));
+            let text = serde_json::to_string(&json!({"pass": true, "reason": reason})).unwrap();
+            return answer(&path, &text);
+        }
+        Behaviour::EchoHeadersRejected => {
+            return (StatusCode::UNAUTHORIZED, echo_headers(&headers)).into_response();
+        }
         Behaviour::ServerError => {
             return (StatusCode::INTERNAL_SERVER_ERROR, "upstream exploded").into_response();
         }
@@ -152,6 +165,15 @@ async fn handle(
         if pass { "a pass" } else { "a fail" }
     );
     answer(&path, &text)
+}
+
+/// `name: value` of every header, one per line (what a leaky server echoes).
+pub fn echo_headers(headers: &HeaderMap) -> String {
+    headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {}", String::from_utf8_lossy(v.as_bytes())))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn answer(path: &str, text: &str) -> Response {
