@@ -10,10 +10,11 @@
 //! process that never became ready). Header values are secrets: no error, log or `Debug` output
 //! contains them.
 
+pub(crate) mod body;
 pub(crate) mod endpoint;
 mod error;
 mod http;
-mod mapping;
+pub(crate) mod mapping;
 mod process;
 pub(crate) mod retry;
 

@@ -52,7 +52,9 @@ pub(super) fn score(args: ScoreArgs) -> u8 {
     let compiled = CompiledRules::new(&rules);
     let mut results = Vec::new();
     let read = crate::trace::read_paths(&args.files, |rec| {
-        results.push(score_trace(&rec, &compiled));
+        let mut result = score_trace(&rec, &compiled);
+        crate::report::cap_case(&mut result);
+        results.push(result);
     });
     let stats = match read {
         Ok(s) => s,
