@@ -207,9 +207,9 @@ impl HttpAgent {
                     retryable: false,
                     retry_after: None,
                     detail: Detail::Final(format!(
-                        "{} from `{}`",
-                        other.describe("`agent.max_response_bytes`"),
-                        self.shown_url
+                        "`{}`: {}",
+                        self.shown_url,
+                        other.describe("`agent.max_response_bytes`")
                     )),
                 },
             })

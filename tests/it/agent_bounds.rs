@@ -46,7 +46,7 @@ async fn a_reply_over_the_limit_is_an_error_named_by_its_size_and_not_retried() 
     let (r, fake) = one(Reply::Raw("x".repeat(3 * MIB as usize))).await;
     let (kind, message) = error(&r, &fake);
     assert_eq!(kind, ErrorKind::BadResponse);
-    insta::assert_snapshot!(message, @"the reply's Content-Length is 3145728 bytes (3.0 MiB), over `agent.max_response_bytes` of 1048576 bytes (1.0 MiB) from `http://127.0.0.1:PORT/agent`");
+    insta::assert_snapshot!(message, @"`http://127.0.0.1:PORT/agent`: the reply's Content-Length is 3145728 bytes (3.0 MiB), over `agent.max_response_bytes` of 1048576 bytes (1.0 MiB)");
     assert_eq!((r.attempts, fake.request_count()), (1, 1));
 
     // Streamed without a length: read up to the limit, then abandoned.
@@ -57,7 +57,7 @@ async fn a_reply_over_the_limit_is_an_error_named_by_its_size_and_not_retried() 
     .await;
     let (kind, message) = error(&r, &fake);
     assert_eq!(kind, ErrorKind::BadResponse);
-    insta::assert_snapshot!(message, @"the reply is larger than `agent.max_response_bytes` of 1048576 bytes (1.0 MiB); reading stopped there from `http://127.0.0.1:PORT/agent`");
+    insta::assert_snapshot!(message, @"`http://127.0.0.1:PORT/agent`: the reply is larger than `agent.max_response_bytes` of 1048576 bytes (1.0 MiB); reading stopped there");
     assert_eq!((r.attempts, fake.request_count()), (1, 1));
 
     // Just under the limit, streamed: read whole.
@@ -97,7 +97,7 @@ async fn a_gzip_reply_is_decoded_and_only_decodable_encodings_are_asked_for() {
         bomb,
     ))
     .await;
-    insta::assert_snapshot!(error(&r, &fake).1, @"the reply's gzip body decodes to more than `agent.max_response_bytes` of 1048576 bytes (1.0 MiB); decoding stopped there from `http://127.0.0.1:PORT/agent`");
+    insta::assert_snapshot!(error(&r, &fake).1, @"`http://127.0.0.1:PORT/agent`: the reply's gzip body decodes to more than `agent.max_response_bytes` of 1048576 bytes (1.0 MiB); decoding stopped there");
 }
 
 #[tokio::test]
@@ -109,7 +109,7 @@ async fn an_unsupported_encoding_is_refused_clearly() {
     .await;
     let (kind, message) = error(&r, &fake);
     assert_eq!(kind, ErrorKind::BadResponse);
-    insta::assert_snapshot!(message, @"the reply has `Content-Encoding: br`, which evalgate does not decode (it asks for `gzip, deflate`) from `http://127.0.0.1:PORT/agent`");
+    insta::assert_snapshot!(message, @"`http://127.0.0.1:PORT/agent`: the reply has `Content-Encoding: br`, which evalgate does not decode (it asks for `gzip, deflate`)");
     assert_eq!(fake.request_count(), 1, "not retried");
 }
 
