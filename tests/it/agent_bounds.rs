@@ -60,6 +60,13 @@ async fn a_reply_over_the_limit_is_an_error_named_by_its_size_and_not_retried() 
     insta::assert_snapshot!(message, @"`http://127.0.0.1:PORT/agent`: the reply is larger than `agent.max_response_bytes` of 1048576 bytes (1.0 MiB); reading stopped there");
     assert_eq!((r.attempts, fake.request_count()), (1, 1));
 
+    // An error status still decides, and is retried, when its body is too large to quote.
+    let (r, fake) = one(Reply::Status(500, "x".repeat(2 * MIB as usize))).await;
+    let (kind, message) = error(&r, &fake);
+    assert_eq!(kind, ErrorKind::HttpStatus);
+    insta::assert_snapshot!(message, @"HTTP 500 Internal Server Error after 3 attempts: (`http://127.0.0.1:PORT/agent`: the reply's Content-Length is 2097152 bytes (2.0 MiB), over `agent.max_response_bytes` of 1048576 bytes (1.0 MiB))");
+    assert_eq!(fake.request_count(), 3);
+
     // Just under the limit, streamed: read whole.
     let body = good_reply("hello").to_string();
     let (r, _fake) = one(Reply::Chunked {
