@@ -71,6 +71,7 @@ pub struct AgentSpec {
     /// The largest reply body accepted, in bytes, after decompression (default 8 MiB). A larger
     /// reply is an `error` outcome; it is never read into memory past this limit.
     #[serde(default = "default_max_response_bytes")]
+    #[schemars(range(min = 1))]
     pub max_response_bytes: u64,
     /// Start the agent's process before the run and stop it after.
     #[serde(default, skip_serializing_if = "Option::is_none")]
