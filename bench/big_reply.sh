@@ -8,11 +8,11 @@
 # Content-Length, refused before it is read) and `chunked` (streamed without a length: read up
 # to `agent.max_response_bytes`, then abandoned). Each big run must record `big` as an `error`,
 # write a junit.xml that xmllint validates, and peak at most 64 MiB above `normal`.
-# Env: N (20), PORT (8799), BIG_MB (100).
+# Env: N (20), PORT (8799), BIG_MB (100), BIG_CASES (1: how many cases get the big reply).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-N=${N:-20}; PORT=${PORT:-8799}; BIG_MB=${BIG_MB:-100}
+N=${N:-20}; PORT=${PORT:-8799}; BIG_MB=${BIG_MB:-100}; BIG_CASES=${BIG_CASES:-1}
 WORK=$ROOT/target/bench/big_reply
 rm -rf "$WORK"; mkdir -p "$WORK/project/evals/s"
 
@@ -69,11 +69,11 @@ suites:
 policy:
   max_error_rate: 1.0
 YAML
-python3 - "$N" >"$WORK/project/evals/s/v1.yaml" <<'PY'
+python3 - "$N" "$BIG_CASES" >"$WORK/project/evals/s/v1.yaml" <<'PY'
 import sys
-n = int(sys.argv[1])
+n, big = int(sys.argv[1]), int(sys.argv[2])
 for i in range(n):
-    text = "big" if i == 0 else f"case {i}"
+    text = "big" if i < big else f"case {i}"
     print(f"- id: c{i:03d}\n  input: {text!r}\n  expect:\n    response:\n      - contains: done")
 PY
 
@@ -101,7 +101,7 @@ run_mode() {
   echo "$kib" >"$WORK/$mode.kib"
 }
 
-echo "== $N cases, one reply of $BIG_MB MB ($EVALGATE)"
+echo "== $N cases, $BIG_CASES of them with a reply of $BIG_MB MB ($EVALGATE)"
 for mode in normal length chunked; do run_mode "$mode"; done
 base=$(cat "$WORK/normal.kib")
 status=0
