@@ -9,10 +9,11 @@ use std::time::{Duration, Instant, SystemTime};
 
 use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, context};
-use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
+use reqwest::header::{ACCEPT_ENCODING, HeaderMap, HeaderName, RETRY_AFTER};
 use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 
+use super::body::{self, BodyError};
 use super::endpoint::{build_headers, is_loopback, resolve_url, show_url};
 use super::mapping::{parse_reply, quote};
 use super::retry::{backoff, retry_after_delay};
@@ -40,6 +41,7 @@ pub struct HttpAgent {
     retry: RetrySpec,
     /// Masked in every reply and error message, before anything else sees them.
     secrets: Secrets,
+    max_response_bytes: u64,
 }
 
 impl fmt::Debug for HttpAgent {
@@ -102,6 +104,7 @@ impl HttpAgent {
             timeout: Duration::from_millis(spec.timeout_ms),
             retry: spec.retry.clone(),
             secrets: Secrets::default(),
+            max_response_bytes: spec.max_response_bytes,
         })
     }
 
@@ -164,6 +167,8 @@ impl HttpAgent {
         let response = self
             .client
             .request(self.method.clone(), self.url.clone())
+            // Before the configured headers, which may replace it.
+            .header(ACCEPT_ENCODING, body::ACCEPT_ENCODING)
             .headers(self.headers.clone())
             .timeout(self.timeout)
             .body(body)
@@ -176,13 +181,24 @@ impl HttpAgent {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| retry_after_delay(&self.retry, v, SystemTime::now()));
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| self.transport_failure(&e))?;
         // The edge: nothing after this line sees a secret the agent echoed.
-        let bytes = self.secrets.mask_json(&bytes);
+        let bytes = self
+            .read_body(response)
+            .await
+            .map(|b| match self.secrets.mask_json(&b) {
+                std::borrow::Cow::Borrowed(_) => b,
+                std::borrow::Cow::Owned(masked) => masked,
+            });
         if !status.is_success() {
+            // The status decides (and is retried), even when its body is too large to quote.
+            let bytes = match bytes {
+                Ok(bytes) => bytes,
+                Err(Failure {
+                    detail: Detail::Final(text),
+                    ..
+                }) => format!("({text})").into_bytes(),
+                Err(transport) => return Err(transport),
+            };
             return Err(Failure {
                 kind: ErrorKind::HttpStatus,
                 retryable: status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error(),
@@ -193,7 +209,7 @@ impl HttpAgent {
                 },
             });
         }
-        parse_reply(&bytes, &self.mapping).map_err(|message| Failure {
+        parse_reply(&bytes?, &self.mapping).map_err(|message| Failure {
             kind: ErrorKind::BadResponse,
             retryable: false,
             retry_after: None,
@@ -201,7 +217,40 @@ impl HttpAgent {
         })
     }
 
+    /// The body, decoded and within `max_response_bytes`. A reply too large or in an unknown
+    /// encoding would be the same on a retry, so only a broken connection is retried.
+    async fn read_body(&self, response: reqwest::Response) -> Result<Vec<u8>, Failure> {
+        body::read_body(response, self.max_response_bytes)
+            .await
+            .map_err(|e| match e {
+                BodyError::Read(e) => self.transport_failure(&e),
+                other => Failure {
+                    kind: ErrorKind::BadResponse,
+                    retryable: false,
+                    retry_after: None,
+                    detail: Detail::Final(format!(
+                        "`{}`: {}",
+                        self.shown_url,
+                        other.describe("`agent.max_response_bytes`")
+                    )),
+                },
+            })
+    }
+
     fn transport_failure(&self, e: &reqwest::Error) -> Failure {
+        // Redirects are followed up to reqwest's limit (10); more is a loop, and retrying it
+        // would only run the loop again.
+        if e.is_redirect() {
+            return Failure {
+                kind: ErrorKind::HttpStatus,
+                retryable: false,
+                retry_after: None,
+                detail: Detail::Final(format!(
+                    "`{}` redirected more than 10 times (a redirect loop?); not retried",
+                    self.shown_url
+                )),
+            };
+        }
         let (kind, detail) = if e.is_timeout() {
             (
                 ErrorKind::Timeout,

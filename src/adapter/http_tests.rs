@@ -19,6 +19,7 @@ fn spec(url: &str) -> AgentSpec {
         response: ResponseMapping::default(),
         timeout_ms: 1_000,
         retry: RetrySpec::default(),
+        max_response_bytes: crate::model::DEFAULT_MAX_RESPONSE_BYTES,
         start: None,
     }
 }

@@ -13,10 +13,25 @@ use crate::model::{CallStatus, ResponseMapping, ToolCall, Trajectory, Usage};
 /// How much of a bad body an error message quotes.
 const QUOTE_CHARS: usize = 80;
 
+/// The deepest nesting serde_json's recursion limit lets through (its 128th level is refused).
+/// It bounds every reply parsed here, so a deeply nested reply is an error, never a stack
+/// overflow; it is not configurable.
+pub(crate) const MAX_DEPTH: usize = 127;
+
+/// `line 1 column 129` when `e` is serde_json's recursion limit, whose own words ("recursion
+/// limit exceeded") do not say what is wrong with the input.
+pub(crate) fn too_deep(e: &serde_json::Error) -> Option<String> {
+    e.to_string()
+        .starts_with("recursion limit exceeded")
+        .then(|| format!("at line {} column {}", e.line(), e.column()))
+}
+
 /// Parses an agent's reply body. `latency_ms` is left at 0 for the caller to fill.
 pub fn parse_reply(body: &[u8], mapping: &ResponseMapping) -> Result<Trajectory, String> {
-    let json: Value = serde_json::from_slice(body)
-        .map_err(|e| format!("reply is not JSON ({e}): `{}`", quote(body, QUOTE_CHARS)))?;
+    let json: Value = serde_json::from_slice(body).map_err(|e| match too_deep(&e) {
+        Some(at) => format!("reply is nested more than {MAX_DEPTH} levels deep ({at})"),
+        None => format!("reply is not JSON ({e}): `{}`", quote(body, QUOTE_CHARS)),
+    })?;
 
     let final_response = match json.pointer(&mapping.output) {
         None | Some(Value::Null) => None,
@@ -92,24 +107,33 @@ fn parse_call(item: &Value) -> Result<ToolCall, String> {
             ),
         };
     Ok(ToolCall {
+        arguments: parse_arguments(arguments).map_err(|e| format!("`{name}`: {e}"))?,
         name,
-        arguments: parse_arguments(arguments),
         status: parse_status(obj),
         result: obj.get("result").filter(|v| !v.is_null()).cloned(),
     })
 }
 
 /// Arguments may be an object or a JSON string (OpenAI). A string that is not JSON is kept as
-/// a string value: the scorer then reports wrong arguments instead of the case erroring.
-fn parse_arguments(arguments: Option<&Value>) -> Value {
-    match arguments {
+/// a string value: the scorer then reports wrong arguments instead of the case erroring. A
+/// string nested too deep is an error, as it would be in the reply itself.
+fn parse_arguments(arguments: Option<&Value>) -> Result<Value, String> {
+    Ok(match arguments {
         None | Some(Value::Null) => Value::Object(Map::new()),
         Some(Value::String(s)) if s.trim().is_empty() => Value::Object(Map::new()),
-        Some(Value::String(s)) => {
-            serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone()))
-        }
+        Some(Value::String(s)) => match serde_json::from_str(s) {
+            Ok(v) => v,
+            Err(e) => match too_deep(&e) {
+                Some(at) => {
+                    return Err(format!(
+                        "its arguments string is nested more than {MAX_DEPTH} levels deep ({at})"
+                    ));
+                }
+                None => Value::String(s.clone()),
+            },
+        },
         Some(other) => other.clone(),
-    }
+    })
 }
 
 /// `status: ok | error`, or any non-null `error` field, says whether the call failed.
@@ -313,6 +337,25 @@ mod tests {
         let t = parse(json!({"tool_calls": [{"name": "x", "arguments": {}}]})).unwrap();
         assert_eq!(t.final_response, None);
         assert_eq!(t.calls.len(), 1);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_in_the_reply_and_in_arguments_strings() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let err = parse_reply(deep.as_bytes(), &ResponseMapping::default()).unwrap_err();
+        insta::assert_snapshot!(err, @"reply is nested more than 127 levels deep (at line 1 column 128)");
+        // 127 levels in all: the deepest accepted.
+        let at_limit = format!("{}{}", "[".repeat(126), "]".repeat(126));
+        let ok =
+            json!({"output": "fine", "extra": serde_json::from_str::<Value>(&at_limit).unwrap()});
+        assert!(parse(ok).is_ok());
+
+        let args = format!("{}1{}", "{\"a\":".repeat(100_000), "}".repeat(100_000));
+        let err = parse(json!({"output": "hi", "tool_calls": [
+            {"type": "function", "function": {"name": "search", "arguments": args}}
+        ]}))
+        .unwrap_err();
+        insta::assert_snapshot!(err, @"tool call 0 at `/tool_calls`: `search`: its arguments string is nested more than 127 levels deep (at line 1 column 636)");
     }
 
     #[test]

@@ -11,10 +11,11 @@
 //! contains them, and the [`Secrets`](crate::model::Secrets) the CLI hands in are masked in each
 //! reply and error message as it is read, before the trajectory is built.
 
+pub(crate) mod body;
 pub(crate) mod endpoint;
 mod error;
 mod http;
-mod mapping;
+pub(crate) mod mapping;
 mod process;
 pub(crate) mod retry;
 

@@ -62,7 +62,9 @@ pub(super) fn score(args: ScoreArgs) -> u8 {
     let mut results = Vec::new();
     let read = crate::trace::read_paths(&args.files, |mut rec| {
         secrets.mask_trace(&mut rec);
-        results.push(score_trace(&rec, &compiled));
+        let mut result = score_trace(&rec, &compiled);
+        crate::report::cap_case(&mut result);
+        results.push(result);
     });
     let stats = match read {
         Ok(s) => s,

@@ -36,6 +36,17 @@ pub(crate) fn check_agent(
             "`agent.timeout_ms` must be at least 1, got `0`",
         ));
     }
+    if agent.max_response_bytes == 0 {
+        out.push(
+            src.at(
+                "agent.max_response_bytes",
+                "`agent.max_response_bytes` must be at least 1, got `0`",
+            )
+            .with_help(
+                "the default is 8388608 (8 MiB); a reply larger than this is an `error` outcome",
+            ),
+        );
+    }
     for (name, value) in &agent.headers {
         if let Some(problem) = env_ref_error(value) {
             let path = [key("agent"), key("headers"), key(name.as_str())];

@@ -191,6 +191,13 @@ fn table() -> Vec<(&'static str, Vec<File>)> {
         ),
         ("max_calls_zero", vec![v2("max_calls: 4", "max_calls: 0")]),
         (
+            "max_response_bytes_zero",
+            vec![config(
+                "timeout_ms: 5000",
+                "timeout_ms: 5000\n  max_response_bytes: 0",
+            )],
+        ),
+        (
             "timeout_wrong_type",
             vec![config("timeout_ms: 5000", "timeout_ms: soon")],
         ),

@@ -15,6 +15,8 @@ use super::GithubError;
 const PER_PAGE: &str = "100";
 /// The largest `results.json` read from an artifact.
 const MAX_RESULTS_BYTES: u64 = 512 * 1024 * 1024;
+/// The largest artifact zip downloaded (the results compress well, so the same bound is ample).
+const MAX_ZIP_BYTES: usize = 512 * 1024 * 1024;
 
 #[derive(Debug, Deserialize)]
 struct ArtifactList {
@@ -135,11 +137,20 @@ async fn download(
     );
     let resp = client._get(url.as_str()).await?;
     let status = resp.status();
-    let body = resp
-        .into_body()
+    // Bounded like every other reply read from the network: never buffered past the limit.
+    let body = http_body_util::Limited::new(resp.into_body(), MAX_ZIP_BYTES)
         .collect()
         .await
-        .map_err(|e| GithubError::Request(e.to_string()))?
+        .map_err(|e| {
+            if e.is::<http_body_util::LengthLimitError>() {
+                GithubError::Artifact(format!(
+                    "artifact {id} is larger than {} MiB",
+                    MAX_ZIP_BYTES >> 20
+                ))
+            } else {
+                GithubError::Request(e.to_string())
+            }
+        })?
         .to_bytes();
     if !status.is_success() {
         return Err(GithubError::Status {

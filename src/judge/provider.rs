@@ -7,16 +7,22 @@
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::header::{ACCEPT_ENCODING, HeaderMap, HeaderValue, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
 use serde_json::{Value, json};
 
+use crate::adapter::body::{self, BodyError};
 use crate::adapter::endpoint::{is_loopback, show_url};
+use crate::adapter::mapping::{MAX_DEPTH, too_deep};
 use crate::adapter::retry::{backoff, retry_after_delay};
 use crate::model::{JudgeProvider, JudgeSpec, RetrySpec};
 
 /// How much of an error reply's body a message quotes.
 const BODY_CHARS: usize = 160;
+
+/// The largest judge reply read, decoded: a verdict of a few hundred tokens wrapped in the
+/// provider's JSON is a few kilobytes, so 1 MiB only stops a broken or hostile endpoint.
+pub(crate) const MAX_REPLY_BYTES: u64 = 1024 * 1024;
 
 pub(crate) struct Provider {
     client: reqwest::Client,
@@ -158,6 +164,7 @@ impl Provider {
         let sent = self
             .client
             .post(self.url.clone())
+            .header(ACCEPT_ENCODING, body::ACCEPT_ENCODING)
             .headers(self.headers.clone())
             .json(body)
             .timeout(self.timeout)
@@ -167,6 +174,13 @@ impl Provider {
             Ok(r) => r,
             Err(e) if e.is_timeout() => {
                 return Err(self.timed_out());
+            }
+            // More than reqwest's 10 redirects: a loop, which a retry would only run again.
+            Err(e) if e.is_redirect() => {
+                return Err(Attempt::Final(format!(
+                    "judge `{}` redirected more than 10 times (a redirect loop?); not retried",
+                    self.shown_url
+                )));
             }
             Err(e) => {
                 return Err(Attempt::Retry(
@@ -185,16 +199,24 @@ impl Provider {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let text = match resp.text().await {
-            Ok(t) => t,
-            Err(e) if e.is_timeout() => {
+        let text = match body::read_body(resp, MAX_REPLY_BYTES).await {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(BodyError::Read(e)) if e.is_timeout() => {
                 return Err(self.timed_out());
             }
-            Err(e) => {
+            Err(BodyError::Read(e)) => {
                 return Err(Attempt::Retry(
                     format!("reading the judge's reply failed: {}", e.without_url()),
                     None,
                 ));
+            }
+            // The same reply would come again: not retried.
+            Err(other) => {
+                return Err(Attempt::Final(format!(
+                    "judge `{}`: {}",
+                    self.shown_url,
+                    other.describe("the judge reply limit")
+                )));
             }
         };
         if !status.is_success() {
@@ -222,11 +244,12 @@ enum Attempt {
 
 /// The answer text in a provider reply.
 pub(crate) fn answer_text(kind: JudgeProvider, body: &str) -> Result<String, String> {
-    let v: Value = serde_json::from_str(body).map_err(|_| {
-        format!(
+    let v: Value = serde_json::from_str(body).map_err(|e| match too_deep(&e) {
+        Some(at) => format!("the judge's reply is nested more than {MAX_DEPTH} levels deep ({at})"),
+        None => format!(
             "the judge's reply is not JSON: `{}`",
             body.chars().take(BODY_CHARS).collect::<String>()
-        )
+        ),
     })?;
     let text = match kind {
         JudgeProvider::Openai => v
@@ -277,6 +300,15 @@ mod tests {
             answer_text(JudgeProvider::Anthropic, "<html>")
                 .unwrap_err()
                 .contains("not JSON")
+        );
+    }
+
+    #[test]
+    fn a_deeply_nested_reply_is_refused_by_name() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        insta::assert_snapshot!(
+            answer_text(JudgeProvider::Openai, &deep).unwrap_err(),
+            @"the judge's reply is nested more than 127 levels deep (at line 1 column 128)"
         );
     }
 

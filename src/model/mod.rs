@@ -36,9 +36,9 @@ pub use comparison::{
 pub use judge::{Aggregate, JudgeCheck, JudgeKind, JudgeProvider, JudgeSpec, JudgeSummary};
 pub use metric::MetricName;
 pub use plan::{
-    AgentSpec, CompositePolicy, ConfigFile, Gate, HttpMethod, LoadedJudge, MetricPolicy, Plan,
-    PolicySpec, PromoteSpec, ReportSpec, ResponseMapping, RetrySpec, RunSpec, SliceFloor,
-    StartSpec, Suite, SuiteSpec,
+    AgentSpec, CompositePolicy, ConfigFile, DEFAULT_MAX_RESPONSE_BYTES, Gate, HttpMethod,
+    LoadedJudge, MetricPolicy, Plan, PolicySpec, PromoteSpec, ReportSpec, ResponseMapping,
+    RetrySpec, RunSpec, SliceFloor, StartSpec, Suite, SuiteSpec,
 };
 pub use result::{
     CaseError, CaseResult, DatasetRef, ErrorKind, Outcome, RunMeta, RunReport, SCHEMA_VERSION,

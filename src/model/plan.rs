@@ -68,6 +68,11 @@ pub struct AgentSpec {
     pub timeout_ms: u64,
     #[serde(default)]
     pub retry: RetrySpec,
+    /// The largest reply body accepted, in bytes, after decompression (default 8 MiB). A larger
+    /// reply is an `error` outcome; it is never read into memory past this limit.
+    #[serde(default = "default_max_response_bytes")]
+    #[schemars(range(min = 1))]
+    pub max_response_bytes: u64,
     /// Start the agent's process before the run and stop it after.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<StartSpec>,
@@ -75,6 +80,13 @@ pub struct AgentSpec {
 
 fn default_timeout_ms() -> u64 {
     30_000
+}
+
+/// 8 MiB: far above any real answer, far below what would strain a CI runner.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 8 * 1024 * 1024;
+
+fn default_max_response_bytes() -> u64 {
+    DEFAULT_MAX_RESPONSE_BYTES
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -125,6 +125,9 @@ async fn run_one<A: Agent>(
         }
         Err(error) => result.error = Some(error),
     }
+    // Once, after scoring and judging saw the whole reply: every report, and the memory the
+    // run keeps until they are written, hold at most the cap per text field.
+    crate::report::cap_case(&mut result);
     (sel.suite, result)
 }
 
@@ -171,6 +174,7 @@ pub(crate) mod tests {
                 response: ResponseMapping::default(),
                 timeout_ms: 1_000,
                 retry: RetrySpec::default(),
+                max_response_bytes: crate::model::DEFAULT_MAX_RESPONSE_BYTES,
                 start: None,
             },
             body_template: None,

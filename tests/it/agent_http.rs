@@ -15,7 +15,7 @@ fn env(name: &str) -> Option<String> {
     (name == "TEST_AGENT_KEY").then(|| "sk-test-42".to_string())
 }
 
-async fn run(plan: &Plan, concurrency: usize) -> Vec<CaseResult> {
+pub(crate) async fn run(plan: &Plan, concurrency: usize) -> Vec<CaseResult> {
     let agent = HttpAgent::new(&plan.agent, plan.body_template.as_deref(), None, &env).unwrap();
     let selected = runner::select(plan, &Filter::default()).unwrap();
     let opts = ExecOptions {

@@ -20,6 +20,14 @@ async fn malformed_answers_server_errors_and_timeouts_are_unscored_never_passes(
             Behaviour::Slow(Duration::from_secs(5)),
             "timed out after 2000 ms",
         ),
+        (
+            Behaviour::Huge,
+            "(2.0 MiB), over the judge reply limit of 1048576 bytes (1.0 MiB)",
+        ),
+        (
+            Behaviour::Deep,
+            "the judge's reply is nested more than 127 levels deep (at line 1 column 128)",
+        ),
     ] {
         judge.set(behaviour);
         let (code, report) = p.run(&[]).await;
@@ -42,6 +50,17 @@ async fn malformed_answers_server_errors_and_timeouts_are_unscored_never_passes(
             "{summary}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_gzip_reply_is_decoded() {
+    let agent = echo_agent().await;
+    let judge = FakeJudge::start(Behaviour::Gzip);
+    let p = Project::new(&agent, &judge, "");
+    let (_, report) = p.run(&[]).await;
+    let j = &report.judges[0];
+    assert_eq!((j.passed, j.failed, j.unscored), (1, 1, 0));
+    assert_eq!(judge.seen()[0].headers["accept-encoding"], "gzip, deflate");
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 mod common;
 
 mod action;
+mod agent_bounds;
 mod agent_http;
 mod agent_process;
 mod cli;

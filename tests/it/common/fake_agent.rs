@@ -50,6 +50,12 @@ pub enum Reply {
     Delayed(Duration, Box<Reply>),
     /// Never answers (until the client gives up or the test ends).
     Hang,
+    /// 200 with these headers and this exact body (e.g. compressed, with `Content-Encoding`).
+    Encoded(Vec<(&'static str, String)>, Vec<u8>),
+    /// 200 streamed without `Content-Length`: `chunk` sent `times` times.
+    Chunked { chunk: Vec<u8>, times: usize },
+    /// 302 to this location.
+    Redirect(String),
 }
 
 type Script = dyn Fn(&Request) -> Reply + Send + Sync;
@@ -160,6 +166,25 @@ async fn handle(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Byt
             }
             Reply::Raw(text) => {
                 return ([(header::CONTENT_TYPE, "application/json")], text).into_response();
+            }
+            Reply::Encoded(headers, body) => {
+                let mut response = body.into_response();
+                for (name, value) in headers {
+                    response
+                        .headers_mut()
+                        .insert(name, HeaderValue::from_str(&value).unwrap());
+                }
+                return response;
+            }
+            Reply::Chunked { chunk, times } => {
+                let chunk = Bytes::from(chunk);
+                let stream = futures::stream::iter(
+                    (0..times).map(move |_| Ok::<_, std::io::Error>(chunk.clone())),
+                );
+                return axum::body::Body::from_stream(stream).into_response();
+            }
+            Reply::Redirect(location) => {
+                return (StatusCode::FOUND, [(header::LOCATION, location)]).into_response();
             }
         }
     }

@@ -42,6 +42,12 @@ pub enum Behaviour {
     EchoHeaders,
     /// HTTP 401 with every request header echoed in the body.
     EchoHeadersRejected,
+    /// A 2 MiB reply (over evalgate's 1 MiB judge reply limit).
+    Huge,
+    /// A reply nested 100,000 levels deep.
+    Deep,
+    /// Like `Accurate`, gzip-compressed.
+    Gzip,
 }
 
 /// One request as received.
@@ -158,13 +164,29 @@ async fn handle(
         Behaviour::ServerError => {
             return (StatusCode::INTERNAL_SERVER_ERROR, "upstream exploded").into_response();
         }
+        Behaviour::Huge => return answer(&path, &" ".repeat(2 * 1024 * 1024)),
+        Behaviour::Deep => {
+            return format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)).into_response();
+        }
+        Behaviour::Gzip => {
+            let plain = answer(&path, &verdict(good));
+            let body = axum::body::to_bytes(plain.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            std::io::Write::write_all(&mut e, &body).unwrap();
+            return ([("content-encoding", "gzip")], e.finish().unwrap()).into_response();
+        }
     };
-    // Prose and a fence around the JSON, as real models answer.
-    let text = format!(
+    answer(&path, &verdict(pass))
+}
+
+/// Prose and a fence around the JSON, as real models answer.
+fn verdict(pass: bool) -> String {
+    format!(
         "Here is my assessment.\n```json\n{{\"pass\": {pass}, \"reason\": \"the fake judged {}\"}}\n```\nLet me know if you need more.",
         if pass { "a pass" } else { "a fail" }
-    );
-    answer(&path, &text)
+    )
 }
 
 /// `name: value` of every header, one per line (what a leaky server echoes).

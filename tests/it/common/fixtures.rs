@@ -63,6 +63,7 @@ pub fn agent_spec(url: &str) -> AgentSpec {
             base_delay_ms: 10,
             max_delay_ms: 2_000,
         },
+        max_response_bytes: evalgate::model::DEFAULT_MAX_RESPONSE_BYTES,
         start: None,
     }
 }

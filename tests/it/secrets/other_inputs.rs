@@ -169,7 +169,7 @@ async fn a_judge_error_body_is_masked() {
     );
     let results = std::fs::read_to_string(p.out().join("results.json")).unwrap();
     assert!(
-        results.contains("answered HTTP 401: authorization: Bearer ***"),
+        results.contains("answered HTTP 401: ") && results.contains("authorization: Bearer ***"),
         "{results}"
     );
     assert!(!results.contains(KEY), "{results}");
