@@ -63,7 +63,7 @@ pub(super) fn score(args: ScoreArgs) -> u8 {
     let read = crate::trace::read_paths(&args.files, |mut rec| {
         secrets.mask_trace(&mut rec);
         let mut result = score_trace(&rec, &compiled);
-        crate::report::cap_case(&mut result);
+        crate::model::cap::cap_case(&mut result);
         results.push(result);
     });
     let stats = match read {

@@ -7,6 +7,7 @@
 
 pub mod args;
 pub mod calibration;
+pub mod cap;
 pub mod case;
 pub mod comparison;
 pub mod judge;

@@ -112,4 +112,34 @@ mod tests {
         let expected = serde_json::to_string_pretty(&report).unwrap() + "\n";
         assert_eq!(render_results(&report), expected);
     }
+
+    /// The cap (model::cap) reaches every agent text a report serializes.
+    #[test]
+    fn every_agent_text_of_a_case_is_capped() {
+        let mut report = fixture::report();
+        let huge = "A".repeat(1000);
+        for r in &mut report.cases {
+            r.input = huge.clone();
+            if let Some(e) = &mut r.error {
+                e.message = huge.clone();
+            }
+            if let Some(t) = &mut r.trajectory {
+                t.final_response = Some(huge.clone());
+                for c in &mut t.calls {
+                    c.arguments = serde_json::json!({ "a": huge });
+                    c.result = Some(serde_json::json!([huge]));
+                }
+            }
+            for s in &mut r.scores {
+                s.reason = huge.clone();
+                s.diff = Some(huge.clone());
+            }
+            crate::model::cap::cap_case_at(r, 100);
+        }
+        for r in &report.cases {
+            let line = serde_json::to_string(r).unwrap();
+            assert!(!line.contains(&"A".repeat(101)), "{line}");
+            assert!(line.contains("bytes cut"), "{line}");
+        }
+    }
 }

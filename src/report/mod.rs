@@ -8,7 +8,6 @@
 
 mod align;
 pub mod calibration;
-pub mod cap;
 pub mod comment;
 mod comment_format;
 mod comment_view;
@@ -30,7 +29,6 @@ use std::path::{Path, PathBuf};
 use crate::model::{CaseResult, RunReport};
 
 pub use calibration::{judge_line, render_calibration};
-pub use cap::{TEXT_CAP_BYTES, cap_case};
 pub use console::{Console, ProgressMode, render_summary};
 pub use json::{render_case_line, render_results};
 pub use junit::render_junit;

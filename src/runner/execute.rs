@@ -127,7 +127,7 @@ async fn run_one<A: Agent>(
     }
     // Once, after scoring and judging saw the whole reply: every report, and the memory the
     // run keeps until they are written, hold at most the cap per text field.
-    crate::report::cap_case(&mut result);
+    crate::model::cap::cap_case(&mut result);
     (sel.suite, result)
 }
 
