@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use crate::model::{Case, JudgeKind, JudgeSpec, LoadedJudge, ResponseCheck};
 
 use super::error::{Diagnostic, backticked, lowercase_first};
+use super::load::checked_template;
 use super::source::Source;
-use super::template::compile_error;
+use super::template::TemplateKind;
 
 /// Where rubric templates live by default, relative to the config's folder.
 pub const JUDGE_TEMPLATES_DIR: &str = "templates/judges";
@@ -74,7 +75,7 @@ pub(crate) fn load_judges(
         } else {
             format!("judges.{name}")
         };
-        let rubric = match std::fs::read_to_string(root.join(&rubric_path)) {
+        let rubric = match std::fs::read(root.join(&rubric_path)) {
             Err(e) => {
                 out.push(src.at(
                     &key,
@@ -86,17 +87,9 @@ pub(crate) fn load_judges(
                 ));
                 None
             }
-            Ok(text) => match compile_error(&text) {
-                Some(e) => {
-                    let d = Diagnostic::new(&rubric_path, e.line, 1, e.message);
-                    out.push(match e.help {
-                        Some(h) => d.with_help(h),
-                        None => d,
-                    });
-                    None
-                }
-                None => Some(text),
-            },
+            Ok(bytes) => checked_template(bytes, &rubric_path, TemplateKind::Rubric)
+                .map_err(|d| out.push(d))
+                .ok(),
         };
         if let (Some(rubric), true) = (rubric, out.len() == before) {
             loaded.insert(
