@@ -114,6 +114,16 @@ pub fn too_deep() -> String {
     format!("nesting is deeper than {MAX_DEPTH} levels")
 }
 
+/// A serde_json error in evalgate's words (its own recursion limit is [`MAX_DEPTH`]); keeps
+/// serde_json's `at line L column C`.
+pub fn json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.strip_prefix("recursion limit exceeded") {
+        Some(rest) => format!("{}{rest}", too_deep()),
+        None => text,
+    }
+}
+
 /// The help line that goes with [`too_deep`].
 pub fn too_deep_help() -> String {
     format!("evalgate reads lists and mappings nested at most {MAX_DEPTH} levels deep")

@@ -8,14 +8,25 @@ use std::path::{Path, PathBuf};
 
 use crate::model::{ConfigFile, Plan, Suite};
 
+use super::env::Env;
 use super::error::{ConfigError, Diagnostic, lowercase_first};
 use super::source::{Source, read_text, text as file_text};
 use super::template::{TemplateKind, template_error};
-use super::{agent, dataset, judges, policy, suite, yaml};
+use super::{agent, dataset, env, judges, policy, suite, yaml};
 
 /// Loads `config_path` (shown in messages as given) and every file it names, relative to its
-/// folder.
+/// folder. The environment is not consulted: for commands that start nothing (`compare`).
 pub fn load(config_path: &Path) -> Result<Plan, ConfigError> {
+    load_with(config_path, None)
+}
+
+/// [`load`], plus what a run needs from `env` (every `${VAR}` set, header values HTTP can
+/// carry): `validate` and `run` find the same problems before the first request.
+pub fn load_for_run(config_path: &Path, env: Env<'_>) -> Result<Plan, ConfigError> {
+    load_with(config_path, Some(env))
+}
+
+fn load_with(config_path: &Path, env: Option<Env<'_>>) -> Result<Plan, ConfigError> {
     let text = read_text(config_path, config_path)?;
     let root = match config_path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -32,6 +43,7 @@ pub fn load(config_path: &Path) -> Result<Plan, ConfigError> {
         ));
     }
     let body = agent::check_agent(&cfg.agent, &src, &root, &mut out);
+    env::check_agent_env(&cfg.agent, &src, env, &mut out);
     suite::check_suites(&cfg.suites, &src, &mut out);
     policy::check_run(&cfg.run, &src, &mut out);
     policy::check_policy(&cfg.policy, &src, &mut out);
@@ -64,6 +76,7 @@ pub fn load(config_path: &Path) -> Result<Plan, ConfigError> {
             let text = read_text(&root.join(&r.display), &r.display).map_err(|d| vec![d])?;
             hash_file(&mut hash, &r.display, text.as_bytes());
             let cases = dataset::parse_dataset(&text, &r.display)?;
+            judges::check_judge_refs(&cases, &text, &r.display, &cfg.judges, &mut out);
             Ok(Suite {
                 name: spec.name.clone(),
                 dataset: spec.dataset.clone(),
@@ -84,16 +97,6 @@ pub fn load(config_path: &Path) -> Result<Plan, ConfigError> {
     if all_loaded && !suites.is_empty() {
         let cases = suites.iter().flat_map(|s| &s.cases);
         policy::check_slice_usage(&cfg.policy, cases, &src, &mut out);
-    }
-    for s in &suites {
-        let file_of = |c: &crate::model::Case| {
-            if c.loc.file.as_os_str().is_empty() {
-                s.path.clone()
-            } else {
-                c.loc.file.clone()
-            }
-        };
-        judges::check_judge_refs(s.cases.iter(), &cfg.judges, &file_of, &mut out);
     }
     let report_template = cfg
         .report
