@@ -112,6 +112,12 @@ pub(super) fn read_results(path: &Path, what: &str) -> Result<RunReport, String>
     };
     let text = crate::input::decode(bytes)
         .map_err(|bad| not_results(format!("{bad} at line {} column {}", bad.line, bad.column)))?;
+    if let Some((line, column)) = crate::input::too_deep_at(&text) {
+        let deep = crate::input::too_deep();
+        return Err(not_results(format!(
+            "{deep} at line {line} column {column}"
+        )));
+    }
     let report: RunReport =
         serde_json::from_str(&text).map_err(|e| not_results(crate::input::json_error(&e)))?;
     if report.schema_version > crate::model::SCHEMA_VERSION {

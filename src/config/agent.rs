@@ -1,8 +1,8 @@
 //! Checks of `agent`: URLs, `${VAR}` syntax, the process to start, the request body template.
 //!
 //! Reads the body template file (the only file I/O here) so its text can go into the Plan.
-//! Must not read environment variables: whether `${VAR}` is set is a run-time question, and
-//! header values are secrets, so no message here ever quotes one.
+//! Must not read environment variables (whether `${VAR}` is set is checked in `env.rs`, with
+//! the lookup `cli` passes), and header values are secrets, so no message here quotes one.
 
 use std::path::{Path, PathBuf};
 

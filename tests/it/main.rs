@@ -5,6 +5,7 @@ mod common;
 mod action;
 mod agent_http;
 mod agent_process;
+mod broken;
 mod cli;
 mod demo;
 mod gate;
