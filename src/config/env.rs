@@ -1,10 +1,12 @@
 //! Checks of `agent` that `run` would otherwise find only when it builds its HTTP client:
-//! header names, header values, and `${VAR}`s that are not set.
+//! header names, header values, `${VAR}`s and judges' `api_key_env` variables that are not set.
 //!
 //! The environment comes in as a lookup function from `cli` (this module never reads it), and
 //! no message quotes a value: header values and variables are usually secrets.
 
-use crate::model::AgentSpec;
+use std::collections::BTreeMap;
+
+use crate::model::{AgentSpec, JudgeSpec};
 use reqwest::header::{HeaderName, HeaderValue};
 
 use super::error::Diagnostic;
@@ -62,6 +64,24 @@ pub(crate) fn check_agent_env(
                 &format!("environment variable `{name}` of the agent"),
                 &var,
             ));
+        }
+    }
+}
+
+/// Each judge's `api_key_env` is set (and not empty), as the judge clients will require.
+pub(crate) fn check_judge_keys(
+    judges: &BTreeMap<String, JudgeSpec>,
+    src: &Source,
+    env: Option<Env<'_>>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(env) = env else { return };
+    for (name, spec) in judges {
+        if let Some(var) = &spec.api_key_env
+            && env(var).is_none_or(|v| v.is_empty())
+        {
+            let d = src.at_segs(&[key("judges"), key(name.as_str()), key("api_key_env")], "");
+            out.push(unset(d, &format!("judge `{name}`"), var));
         }
     }
 }

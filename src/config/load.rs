@@ -44,6 +44,7 @@ fn load_with(config_path: &Path, env: Option<Env<'_>>) -> Result<Plan, ConfigErr
     }
     let body = agent::check_agent(&cfg.agent, &src, &root, &mut out);
     env::check_agent_env(&cfg.agent, &src, env, &mut out);
+    env::check_judge_keys(&cfg.judges, &src, env, &mut out);
     suite::check_suites(&cfg.suites, &src, &mut out);
     policy::check_run(&cfg.run, &src, &mut out);
     policy::check_policy(&cfg.policy, &src, &mut out);

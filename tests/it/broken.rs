@@ -203,6 +203,13 @@ fn config_rows() -> Vec<Row> {
             ],
         ),
         row(
+            "unset_judge_api_key",
+            vec![
+                config_with("judges:\n  helpful:\n    provider: openai\n    base_url: http://127.0.0.1:9/v1\n    model: m\n    api_key_env: EVALGATE_TEST_UNSET_9F2C\n    rubric: rubric.md.j2\n"),
+                text("rubric.md.j2", "Question: {{ input }}\nAnswer: {{ response }}\n"),
+            ],
+        ),
+        row(
             "bad_header_name",
             vec![text(
                 CONFIG_FILE,
