@@ -81,7 +81,10 @@ pub fn too_deep_at(text: &str) -> Option<(usize, usize)> {
             }
         } else {
             match c {
-                b'"' | b'\'' if !prev.is_ascii_alphanumeric() => quote = Some(c),
+                // A quote opens a scalar only where a token starts (`it's` is plain text).
+                b'"' | b'\'' if prev.is_ascii_whitespace() || b"[{,:".contains(&prev) => {
+                    quote = Some(c);
+                }
                 b'#' if prev.is_ascii_whitespace() => {
                     while i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
                         i += 1;
@@ -198,6 +201,8 @@ mod tests {
         assert_eq!(too_deep_at(&quoted), None);
         let open_quote = format!("a: 'x\nb: {}", "[".repeat(200));
         assert_eq!(too_deep_at(&open_quote), Some((2, 4 + 128)));
+        let mid_word = format!("a: -'{}", "[".repeat(200));
+        assert_eq!(too_deep_at(&mid_word), Some((1, 6 + 128)));
     }
 
     #[test]
