@@ -98,6 +98,11 @@ pub(crate) fn template_error(source: &str, kind: TemplateKind) -> Option<Templat
             });
         }
     }
+    if kind == TemplateKind::Body
+        && let Some(e) = sample_render_error(source)
+    {
+        return Some(e);
+    }
     for name in filter_names(source) {
         if !kind.filters().contains(&name.as_str()) && !is_builtin_filter(&name) {
             let known: Vec<&str> = kind.filters().to_vec();
@@ -116,6 +121,31 @@ pub(crate) fn template_error(source: &str, kind: TemplateKind) -> Option<Templat
         }
     }
     None
+}
+
+/// The request body rendered on the sample case `adapter::http` renders it on before the first
+/// request (strict undefined), so that what fails there fails here first.
+fn sample_render_error(source: &str) -> Option<TemplateError> {
+    let mut env = minijinja::Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    let sample = minijinja::context! {
+        input => "hello",
+        messages => vec![minijinja::context! { role => "user", content => "hello" }],
+        case => minijinja::context! { id => "sample", tags => Vec::<String>::new(), tier => () },
+    };
+    let e = env.render_str(source, sample).err()?;
+    Some(TemplateError {
+        line: e.line().unwrap_or(1),
+        message: format!(
+            "the request body template does not render on a sample case: {}",
+            e.detail()
+                .map_or_else(|| e.kind().to_string(), str::to_string)
+        ),
+        help: Some(
+            "the sample case has one user message `hello`, id `sample`, no tags and no tier"
+                .to_string(),
+        ),
+    })
 }
 
 /// Filters worth suggesting for a typo.
@@ -297,6 +327,13 @@ mod tests {
         let fine = "{% set n = 1 %}{% for m in messages %}{{ loop.index }}{{ m.role | upper }}{% endfor %}{{ n }}{{ range(3) | list }}{{ \"a | b\" }}{{ case.id }}";
         assert_eq!(checked(fine, TemplateKind::Body), "");
         assert_eq!(checked("{{ view | dash }}", TemplateKind::Report), "");
+        assert_eq!(
+            checked(
+                "{\n\"m\": {{ messages[3].content | tojson }}}",
+                TemplateKind::Body
+            ),
+            "2: the request body template does not render on a sample case: `messages[3]` is undefined (the sample case has one user message `hello`, id `sample`, no tags and no tier)"
+        );
     }
 
     #[test]

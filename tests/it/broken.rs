@@ -189,6 +189,16 @@ fn config_rows() -> Vec<Row> {
             ],
         ),
         row(
+            "body_file_fails_on_the_sample_case",
+            vec![
+                text(
+                    CONFIG_FILE,
+                    CONFIG.replace("  timeout_ms: 1000\n", "  timeout_ms: 1000\n  body_file: body.j2\n"),
+                ),
+                text("body.j2", "{\"input\": {{ input | tojson }},\n \"last\": {{ messages[2].content | tojson }}}\n"),
+            ],
+        ),
+        row(
             "report_template_undefined_variable",
             vec![
                 config_with("report:\n  template: report.md.j2\n"),
