@@ -1,7 +1,9 @@
 //! The broken-input table, continued: inputs of commands other than `validate` and `run`'s
 //! config (`traces score` rules and trace files, `score` input, baselines, flags of `run`).
 
-use super::{DEEP, assert_rejected, dashes, evalgate, flow, project, stderr, text};
+use super::{
+    CONFIG, CONFIG_FILE, DEEP, assert_rejected, dashes, evalgate, flow, project, stderr, text,
+};
 
 /// A file of a broken project: its path and bytes.
 type Files = Vec<(&'static str, Vec<u8>)>;
@@ -29,7 +31,23 @@ fn command_rows() -> Vec<(&'static str, Files, Vec<&'static str>)> {
     let deep_results = format!("{{\"schema_version\": 1, \"extra\": {}}}\n", flow(DEEP));
     let mut bad_utf8_pairs = br#"{"id": "p", "expected": {}, "actual": []}"#.to_vec();
     bad_utf8_pairs.extend_from_slice(b"\n{\"id\": \"q\xff\"}\n");
+    let judge_config = format!(
+        "{CONFIG}judges:\n  helpful:\n    provider: openai\n    base_url: http://127.0.0.1:9/v1\n    model: m\n    rubric: rubric.md.j2\n"
+    );
+    let deep_labels = format!(
+        "- {{input: q, response: r, label: pass, extra: {}}}\n",
+        flow(DEEP)
+    );
     vec![
+        (
+            "calibration_set_deep_flow",
+            vec![
+                text(CONFIG_FILE, judge_config),
+                text("rubric.md.j2", "Q: {{ input }} A: {{ response }}\n"),
+                text("evals/calibration/helpful.yaml", deep_labels),
+            ],
+            vec!["calibrate", "helpful"],
+        ),
         (
             "rules_deep_flow",
             vec![text("rules.yaml", deep_rules)],
