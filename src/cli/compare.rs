@@ -60,6 +60,10 @@ pub(super) async fn compare(args: CompareArgs) -> u8 {
             return USAGE;
         }
     };
+    if let Err(e) = check_outputs(&args.out, &args.gate) {
+        eprintln!("{e}");
+        return USAGE;
+    }
     let head = match read_results(&args.head, "head results") {
         Ok(r) => r,
         Err(e) => {
@@ -88,16 +92,43 @@ pub(super) async fn compare(args: CompareArgs) -> u8 {
     finish(report, Some(base), &plan, &ending, &args.gate).await
 }
 
+/// What `run` and `compare` check before they start: `--out` is not a file, and the
+/// `--comment-template` (read and returned) is a template that renders. The message is the
+/// whole error to print.
+pub(super) fn check_outputs(out: &Path, gate: &GateArgs) -> Result<Option<String>, String> {
+    if out.exists() && !out.is_dir() {
+        return Err(format!(
+            "error: `--out {}` is a file, not a folder\n  = help: reports go into a folder (results.json, cases.jsonl, junit.xml, report.md); name a folder, or remove the file",
+            out.display()
+        ));
+    }
+    gate.comment_template
+        .as_deref()
+        .map(|p| crate::config::load_template(p, crate::config::TemplateKind::Comment))
+        .transpose()
+        .map_err(|e| e.to_string())
+}
+
 /// Reads a results.json; the message names the file and what is wrong with it.
 pub(super) fn read_results(path: &Path, what: &str) -> Result<RunReport, String> {
-    let text = std::fs::read_to_string(path)
+    let bytes = std::fs::read(path)
         .map_err(|e| format!("error: cannot read the {what} `{}`: {e}", path.display()))?;
-    let report: RunReport = serde_json::from_str(&text).map_err(|e| {
+    let not_results = |why: String| {
         format!(
-            "error: the {what} `{}` is not a results.json: {e}",
+            "error: the {what} `{}` is not a results.json: {why}",
             path.display()
         )
-    })?;
+    };
+    let text = crate::input::decode(bytes)
+        .map_err(|bad| not_results(format!("{bad} at line {} column {}", bad.line, bad.column)))?;
+    if let Some((line, column)) = crate::input::too_deep_at(&text) {
+        let deep = crate::input::too_deep();
+        return Err(not_results(format!(
+            "{deep} at line {line} column {column}"
+        )));
+    }
+    let report: RunReport =
+        serde_json::from_str(&text).map_err(|e| not_results(crate::input::json_error(&e)))?;
     if report.schema_version > crate::model::SCHEMA_VERSION {
         return Err(format!(
             "error: the {what} `{}` has schema_version {}; this evalgate reads up to {}",
@@ -144,23 +175,12 @@ pub(super) async fn finish(
         }
         cmp
     });
-    let comment_template = match gate
-        .comment_template
-        .as_deref()
-        .map(std::fs::read_to_string)
-    {
-        Some(Ok(t)) => Some(t),
-        Some(Err(e)) => {
-            eprintln!(
-                "error: cannot read the comment template `{}`: {e}",
-                gate.comment_template
-                    .as_deref()
-                    .unwrap_or(Path::new(""))
-                    .display()
-            );
+    let comment_template = match check_outputs(out, gate) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e}");
             return USAGE;
         }
-        None => None,
     };
     let input = CommentInput {
         comparison: comparison.as_ref(),

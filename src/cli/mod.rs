@@ -240,8 +240,13 @@ pub async fn run(args: Vec<OsString>) -> u8 {
     }
 }
 
+/// The process environment, as the lookup the library takes (`cli` is the only reader).
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
 fn validate(args: ConfigArg) -> u8 {
-    match crate::config::load(&args.config) {
+    match crate::config::load_for_run(&args.config, &env_var) {
         Ok(plan) => {
             let cases: usize = plan.suites.iter().map(|s| s.cases.len()).sum();
             println!(

@@ -11,13 +11,17 @@ use crate::report::{CasesLog, Console, ProgressMode};
 use crate::runner::{Event, ExecOptions, Filter};
 
 pub(super) async fn run(args: RunArgs) -> u8 {
-    let plan = match crate::config::load(&args.config.config) {
+    let plan = match crate::config::load_for_run(&args.config.config, &super::env_var) {
         Ok(plan) => plan,
         Err(e) => {
             eprintln!("{e}");
             return USAGE;
         }
     };
+    if let Err(e) = super::compare::check_outputs(&args.out, &args.gate) {
+        eprintln!("{e}");
+        return USAGE;
+    }
     // A bad baseline is a usage error, found before anything runs.
     let baseline = match args
         .baseline

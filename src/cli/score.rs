@@ -23,9 +23,13 @@ pub(super) fn score(input: &Path) -> u8 {
         input.display().to_string()
     };
     let mut out = BufWriter::new(std::io::stdout().lock());
-    for (i, line) in reader.lines().enumerate() {
-        let line = match line {
-            Ok(l) => l,
+    for (i, line) in reader.split(b'\n').enumerate() {
+        let line = match line.map(crate::input::decode) {
+            Ok(Ok(l)) => l,
+            Ok(Err(bad)) => {
+                eprintln!("error: {name}:{}:{}: {bad}", i + 1, bad.column);
+                return USAGE;
+            }
             Err(e) => {
                 eprintln!("error: {name}:{}: cannot read: {e}", i + 1);
                 return USAGE;

@@ -1,8 +1,8 @@
 //! Checks of `agent`: URLs, `${VAR}` syntax, the process to start, the request body template.
 //!
 //! Reads the body template file (the only file I/O here) so its text can go into the Plan.
-//! Must not read environment variables: whether `${VAR}` is set is a run-time question, and
-//! header values are secrets, so no message here ever quotes one.
+//! Must not read environment variables (whether `${VAR}` is set is checked in `env.rs`, with
+//! the lookup `cli` passes), and header values are secrets, so no message here quotes one.
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +11,7 @@ use crate::model::AgentSpec;
 use super::error::{Diagnostic, lowercase_first};
 use super::locate::{Pos, key};
 use super::source::Source;
-use super::template::compile_error;
+use super::template::{TemplateKind, template_error};
 
 /// The request body template, when one is configured and readable.
 pub(crate) struct BodyTemplate {
@@ -168,7 +168,7 @@ fn body_template(
             None
         }
         (Some(text), None) => {
-            if let Some(e) = compile_error(text) {
+            if let Some(e) = template_error(text, TemplateKind::Body) {
                 let pos = inline_line_pos(src, e.line);
                 let d = src.at_pos(pos, format!("`agent.body`: {}", e.message));
                 out.push(match e.help {
@@ -183,8 +183,8 @@ fn body_template(
             })
         }
         (None, Some(file)) => {
-            let text = match std::fs::read_to_string(root.join(file)) {
-                Ok(t) => t,
+            let bytes = match std::fs::read(root.join(file)) {
+                Ok(b) => b,
                 Err(e) => {
                     out.push(src.at(
                         "agent.body_file",
@@ -197,14 +197,13 @@ fn body_template(
                     return None;
                 }
             };
-            if let Some(e) = compile_error(&text) {
-                let d = Diagnostic::new(file, e.line, 1, e.message);
-                out.push(match e.help {
-                    Some(h) => d.with_help(h),
-                    None => d,
-                });
-                return None;
-            }
+            let text = match super::load::checked_template(bytes, file, TemplateKind::Body) {
+                Ok(t) => t,
+                Err(d) => {
+                    out.push(d);
+                    return None;
+                }
+            };
             Some(BodyTemplate {
                 text,
                 file: Some(file.clone()),

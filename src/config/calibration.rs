@@ -11,7 +11,7 @@ use crate::model::CalibrationItem;
 
 use super::error::{ConfigError, Diagnostic};
 use super::locate::Seg;
-use super::source::Source;
+use super::source::{Source, read_text};
 use super::yaml;
 
 /// The folder holding calibration sets, relative to the config's folder.
@@ -27,7 +27,7 @@ pub fn load_calibration_set(
     path: &Path,
     display: &Path,
 ) -> Result<Vec<CalibrationItem>, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(display, &e))?;
+    let text = read_text(path, display)?;
     parse_calibration_set(&text, display).map_err(ConfigError::many)
 }
 

@@ -15,7 +15,7 @@ use crate::model::{Case, MatchMode, ResponseCheck, TrajectoryExpect};
 
 use super::error::{ConfigError, Diagnostic};
 use super::locate::Seg;
-use super::source::Source;
+use super::source::{Source, read_text};
 use super::yaml;
 
 static CASE_ID: LazyLock<Regex> =
@@ -23,7 +23,7 @@ static CASE_ID: LazyLock<Regex> =
 
 /// Reads and checks one dataset file. `display` is the path errors and `Case::loc` show.
 pub fn load_dataset(path: &Path, display: &Path) -> Result<Vec<Case>, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(display, &e))?;
+    let text = read_text(path, display)?;
     parse_dataset(&text, display).map_err(ConfigError::many)
 }
 

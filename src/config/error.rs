@@ -34,7 +34,7 @@ impl Diagnostic {
             path: path.into(),
             line,
             column,
-            message: message.into(),
+            message: crate::input::cut_values(&message.into()),
             help: None,
         }
     }

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use crate::model::{Case, JudgeKind, JudgeSpec, LoadedJudge, ResponseCheck};
 
 use super::error::{Diagnostic, backticked, lowercase_first};
+use super::load::checked_template;
 use super::source::Source;
-use super::template::compile_error;
+use super::template::TemplateKind;
 
 /// Where rubric templates live by default, relative to the config's folder.
 pub const JUDGE_TEMPLATES_DIR: &str = "templates/judges";
@@ -74,7 +75,7 @@ pub(crate) fn load_judges(
         } else {
             format!("judges.{name}")
         };
-        let rubric = match std::fs::read_to_string(root.join(&rubric_path)) {
+        let rubric = match std::fs::read(root.join(&rubric_path)) {
             Err(e) => {
                 out.push(src.at(
                     &key,
@@ -86,17 +87,9 @@ pub(crate) fn load_judges(
                 ));
                 None
             }
-            Ok(text) => match compile_error(&text) {
-                Some(e) => {
-                    let d = Diagnostic::new(&rubric_path, e.line, 1, e.message);
-                    out.push(match e.help {
-                        Some(h) => d.with_help(h),
-                        None => d,
-                    });
-                    None
-                }
-                None => Some(text),
-            },
+            Ok(bytes) => checked_template(bytes, &rubric_path, TemplateKind::Rubric)
+                .map_err(|d| out.push(d))
+                .ok(),
         };
         if let (Some(rubric), true) = (rubric, out.len() == before) {
             loaded.insert(
@@ -154,25 +147,29 @@ fn check_threshold(
 }
 
 /// Every `- judge: <name>` in `cases` names a declared judge.
-pub(crate) fn check_judge_refs<'a>(
-    cases: impl Iterator<Item = &'a Case>,
+/// Every judge a dataset's `judge:` checks name is declared; `text` is the dataset's text,
+/// indexed only when a check names an undeclared judge (so the message points at the check).
+pub(crate) fn check_judge_refs(
+    cases: &[Case],
+    text: &str,
+    display: &Path,
     declared: &BTreeMap<String, JudgeSpec>,
-    file_of: &dyn Fn(&Case) -> PathBuf,
     out: &mut Vec<Diagnostic>,
 ) {
-    for case in cases {
-        for check in &case.expect.response {
-            let ResponseCheck::Judge(j) = check else {
+    let mut src = None;
+    for (i, case) in cases.iter().enumerate() {
+        for (j, check) in case.expect.response.iter().enumerate() {
+            let ResponseCheck::Judge(jc) = check else {
                 continue;
             };
-            if declared.contains_key(&j.name) {
+            if declared.contains_key(&jc.name) {
                 continue;
             }
-            let d = Diagnostic::new(
-                file_of(case),
-                case.loc.line as usize,
-                1,
-                format!("case `{}` names an undeclared judge `{}`", case.id, j.name),
+            let src =
+                src.get_or_insert_with(|| Source::new(display.to_path_buf(), text.to_string()));
+            let d = src.at(
+                &format!("[{i}].expect.response[{j}].judge"),
+                format!("case `{}` names an undeclared judge `{}`", case.id, jc.name),
             );
             out.push(if declared.is_empty() {
                 d.with_help("declare it under `judges:` in evalgate.yaml")

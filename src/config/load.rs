@@ -8,16 +8,26 @@ use std::path::{Path, PathBuf};
 
 use crate::model::{ConfigFile, Plan, Suite};
 
+use super::env::Env;
 use super::error::{ConfigError, Diagnostic, lowercase_first};
-use super::source::Source;
-use super::template::compile_error;
-use super::{agent, dataset, judges, policy, suite, yaml};
+use super::source::{Source, read_text, text as file_text};
+use super::template::{TemplateKind, template_error};
+use super::{agent, dataset, env, judges, policy, suite, yaml};
 
 /// Loads `config_path` (shown in messages as given) and every file it names, relative to its
-/// folder.
+/// folder. The environment is not consulted: for commands that start nothing (`compare`).
 pub fn load(config_path: &Path) -> Result<Plan, ConfigError> {
-    let text =
-        std::fs::read_to_string(config_path).map_err(|e| ConfigError::io(config_path, &e))?;
+    load_with(config_path, None)
+}
+
+/// [`load`], plus what a run needs from `env` (every `${VAR}` set, header values HTTP can
+/// carry): `validate` and `run` find the same problems before the first request.
+pub fn load_for_run(config_path: &Path, env: Env<'_>) -> Result<Plan, ConfigError> {
+    load_with(config_path, Some(env))
+}
+
+fn load_with(config_path: &Path, env: Option<Env<'_>>) -> Result<Plan, ConfigError> {
+    let text = read_text(config_path, config_path)?;
     let root = match config_path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -33,6 +43,8 @@ pub fn load(config_path: &Path) -> Result<Plan, ConfigError> {
         ));
     }
     let body = agent::check_agent(&cfg.agent, &src, &root, &mut out);
+    env::check_agent_env(&cfg.agent, &src, env, &mut out);
+    env::check_judge_keys(&cfg.judges, &src, env, &mut out);
     suite::check_suites(&cfg.suites, &src, &mut out);
     policy::check_run(&cfg.run, &src, &mut out);
     policy::check_policy(&cfg.policy, &src, &mut out);
@@ -62,10 +74,10 @@ pub fn load(config_path: &Path) -> Result<Plan, ConfigError> {
     let mut all_loaded = true;
     for (i, spec) in cfg.suites.iter().enumerate() {
         let loaded = suite::resolve_dataset(&root, i, spec, &src).and_then(|r| {
-            let text = std::fs::read_to_string(root.join(&r.display))
-                .map_err(|e| ConfigError::io(&r.display, &e).diagnostics)?;
+            let text = read_text(&root.join(&r.display), &r.display).map_err(|d| vec![d])?;
             hash_file(&mut hash, &r.display, text.as_bytes());
             let cases = dataset::parse_dataset(&text, &r.display)?;
+            judges::check_judge_refs(&cases, &text, &r.display, &cfg.judges, &mut out);
             Ok(Suite {
                 name: spec.name.clone(),
                 dataset: spec.dataset.clone(),
@@ -86,16 +98,6 @@ pub fn load(config_path: &Path) -> Result<Plan, ConfigError> {
     if all_loaded && !suites.is_empty() {
         let cases = suites.iter().flat_map(|s| &s.cases);
         policy::check_slice_usage(&cfg.policy, cases, &src, &mut out);
-    }
-    for s in &suites {
-        let file_of = |c: &crate::model::Case| {
-            if c.loc.file.as_os_str().is_empty() {
-                s.path.clone()
-            } else {
-                c.loc.file.clone()
-            }
-        };
-        judges::check_judge_refs(s.cases.iter(), &cfg.judges, &file_of, &mut out);
     }
     let report_template = cfg
         .report
@@ -127,7 +129,7 @@ fn hash_file(hash: &mut blake3::Hasher, name: &Path, bytes: &[u8]) {
     hash.update(bytes);
 }
 
-/// Reads a template file named at `key` in the config and checks that it compiles.
+/// Reads a template file named at `key` in the config and checks it (see [`template_error`]).
 fn read_template(
     root: &Path,
     file: &Path,
@@ -135,7 +137,7 @@ fn read_template(
     src: &Source,
     out: &mut Vec<Diagnostic>,
 ) -> Option<String> {
-    match std::fs::read_to_string(root.join(file)) {
+    match std::fs::read(root.join(file)) {
         Err(e) => {
             out.push(src.at(
                 key,
@@ -147,16 +149,34 @@ fn read_template(
             ));
             None
         }
-        Ok(text) => match compile_error(&text) {
-            Some(e) => {
-                let d = Diagnostic::new(file, e.line, 1, e.message);
-                out.push(match e.help {
-                    Some(h) => d.with_help(h),
-                    None => d,
-                });
-                None
-            }
-            None => Some(text),
-        },
+        Ok(bytes) => checked_template(bytes, file, TemplateKind::Report)
+            .map_err(|d| out.push(d))
+            .ok(),
     }
+}
+
+/// A template file's bytes, checked as a template of `kind`; `file` is the path messages show.
+pub(crate) fn checked_template(
+    bytes: Vec<u8>,
+    file: &Path,
+    kind: TemplateKind,
+) -> Result<String, Diagnostic> {
+    let text = file_text(bytes, file)?;
+    match template_error(&text, kind) {
+        Some(e) => {
+            let d = Diagnostic::new(file, e.line, 1, e.message);
+            Err(match e.help {
+                Some(h) => d.with_help(h),
+                None => d,
+            })
+        }
+        None => Ok(text),
+    }
+}
+
+/// Reads and checks a template given on the command line (`--comment-template`), before
+/// anything runs; `path` is shown as given.
+pub fn load_template(path: &Path, kind: TemplateKind) -> Result<String, ConfigError> {
+    let bytes = std::fs::read(path).map_err(|e| ConfigError::io(path, &e))?;
+    checked_template(bytes, path, kind).map_err(ConfigError::from)
 }

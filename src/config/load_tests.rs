@@ -123,7 +123,7 @@ fn templates_are_read_relative_to_the_config() {
         "  timeout_ms: 5000\n  body_file: templates/body.json.j2",
     ) + "report:\n  template: templates/report.md.j2\n";
     let body = "{\"q\": {{ input | tojson }}}".to_string();
-    let report = "# {{ verdict.status }}\n".to_string();
+    let report = "# {{ report.verdict.status }}\n".to_string();
     let p = Project::new(&[
         (CONFIG_FILE, config),
         ("templates/body.json.j2", body.clone()),

@@ -10,6 +10,7 @@
 mod agent;
 mod calibration;
 mod dataset;
+mod env;
 mod error;
 mod judges;
 mod load;
@@ -31,10 +32,12 @@ mod testutil;
 
 pub use calibration::{CALIBRATION_DIR, calibration_set_path, load_calibration_set};
 pub use dataset::load_dataset;
+pub use env::Env;
 pub use error::{ConfigError, Diagnostic, display_path};
 pub use judges::JUDGE_TEMPLATES_DIR;
-pub use load::load;
+pub use load::{load, load_for_run, load_template};
 pub use rules::{load_redact_patterns, load_rules};
 pub use schema::{config_schema, dataset_schema};
 pub use suite::{EVALS_DIR, version_of};
+pub use template::TemplateKind;
 pub use yaml::to_yaml;

@@ -12,12 +12,12 @@ use crate::model::{ConfigFile, PromoteSpec, TraceRules};
 
 use super::error::{ConfigError, Diagnostic};
 use super::locate::Seg;
-use super::source::Source;
+use super::source::{Source, read_text};
 use super::yaml;
 
 /// Reads and checks a rules file. `display` is the path errors show.
 pub fn load_rules(path: &Path, display: &Path) -> Result<TraceRules, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(display, &e))?;
+    let text = read_text(path, display)?;
     parse_rules(&text, display).map_err(ConfigError::many)
 }
 
@@ -103,8 +103,7 @@ pub(super) fn check_promote(spec: &PromoteSpec, src: &Source, out: &mut Vec<Diag
 /// that file (datasets are not needed to promote), and returns it parsed too: the CLI collects
 /// the secrets it names.
 pub fn load_redact_patterns(config_path: &Path) -> Result<(Vec<Regex>, ConfigFile), ConfigError> {
-    let text =
-        std::fs::read_to_string(config_path).map_err(|e| ConfigError::io(config_path, &e))?;
+    let text = read_text(config_path, config_path)?;
     let src = Source::new(config_path.to_path_buf(), text.clone());
     let cfg: ConfigFile =
         yaml::parse(&text, config_path).map_err(|d| ConfigError::many(vec![d]))?;

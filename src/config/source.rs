@@ -3,9 +3,9 @@
 //! Checks that run after parsing build their diagnostics through [`Source::at`], so every
 //! message gets the best position the text allows.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::error::Diagnostic;
+use super::error::{ConfigError, Diagnostic};
 use super::locate::{Outline, Pos, Seg, parse_path};
 
 pub(crate) struct Source {
@@ -43,4 +43,20 @@ impl Source {
     pub fn at_pos(&self, pos: Pos, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(self.display.clone(), pos.line, pos.column, message)
     }
+}
+
+/// Reads a user file as text (see [`text`]); `display` is the path messages show.
+pub(crate) fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
+    let bytes =
+        std::fs::read(path).map_err(|e| ConfigError::io(display, &e).diagnostics.swap_remove(0))?;
+    text(bytes, display)
+}
+
+/// A file's bytes as text: a UTF-8 byte order mark is dropped, invalid UTF-8 is an error at
+/// its line and column.
+pub(crate) fn text(bytes: Vec<u8>, display: &Path) -> Result<String, Diagnostic> {
+    crate::input::decode(bytes).map_err(|e| {
+        Diagnostic::new(display, e.line, e.column, e.to_string())
+            .with_help("save the file as UTF-8")
+    })
 }

@@ -17,7 +17,14 @@ use super::locate::{Kind, Node, Outline, Pos, Seg, key, parse_path};
 
 /// Parses `text` (shown to the user as `display`) into `T`: JSON text through serde_json
 /// ([`parse_json`]), everything else, and anything serde_json rejects, through serde_yaml.
+///
+/// Both parsers stop at [`crate::input::MAX_DEPTH`] levels of nesting; that error is reported
+/// here, before anything indexes the text.
 pub(crate) fn parse<T: DeserializeOwned>(text: &str, display: &Path) -> Result<T, Diagnostic> {
+    let text = crate::input::strip_bom(text);
+    if let Some((line, column)) = crate::input::too_deep_at(text) {
+        return Err(too_deep(display, Pos { line, column }));
+    }
     if let Some(value) = parse_json(text) {
         return Ok(value);
     }
@@ -26,8 +33,17 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str, display: &Path) -> Result<T
             line: l.line(),
             column: l.column(),
         });
-        diagnose(&e.to_string(), pos, text, display)
+        let raw = e.to_string();
+        if raw.starts_with("recursion limit exceeded") {
+            return too_deep(display, pos);
+        }
+        diagnose(&raw, pos, text, display)
     })
+}
+
+fn too_deep(display: &Path, pos: Pos) -> Diagnostic {
+    Diagnostic::new(display, pos.line, pos.column, crate::input::too_deep())
+        .with_help(crate::input::too_deep_help())
 }
 
 /// `text` read by serde_json, when it is JSON after its leading comment lines; `None` otherwise.

@@ -45,6 +45,10 @@ pub(super) fn report_value(template: &Template<'_, '_>, report: &RunReport) -> V
     }
 }
 
+/// The filters [`environment`] adds to minijinja's own: what `validate` accepts in a report or
+/// comment template (a test keeps the list and the registrations in step).
+pub const FILTERS: &[&str] = &["md_text", "md_code", "code_block", "html_text", "dash"];
+
 /// A template environment with evalgate's settings and escaping filters, for every Markdown
 /// evalgate writes (report, PR comment).
 pub fn environment<'source>() -> Environment<'source> {
@@ -107,6 +111,30 @@ pub(super) fn template_error(e: &Error, source: &str) -> ReportError {
 mod tests {
     use super::*;
     use crate::report::fixture;
+
+    #[test]
+    fn the_filter_list_names_exactly_the_registered_filters() {
+        let env = environment();
+        for name in FILTERS {
+            let out = env.render_str(&format!("{{{{ 'x' | {name} }}}}"), ());
+            assert!(
+                out.is_ok(),
+                "`{name}` is listed but not registered: {out:?}"
+            );
+        }
+        let registered = env
+            .render_str("{{ 'x' | no_such_filter }}", ())
+            .unwrap_err();
+        assert_eq!(registered.kind(), minijinja::ErrorKind::UnknownFilter);
+        // Every `add_filter` call in `environment` names a listed filter.
+        let source = include_str!("markdown.rs");
+        let added = source.matches("env.add_filter(\"").count();
+        assert_eq!(
+            added,
+            FILTERS.len(),
+            "a filter is registered but not listed"
+        );
+    }
 
     #[test]
     fn report_md_snapshot() {

@@ -2,8 +2,9 @@
 //! score out.
 //!
 //! Input `{"id", "expected": <trajectory expectation as in a case>, "actual": [{"name",
-//! "arguments", "status"?}]}`; output `{"id", "metrics", "checks", "explanation"}` with exactly
-//! the keys of the spec. Owns the strict parsing of a line (errors name the field) and nothing
+//! "arguments", "status"?}]}`; output `{"id", "metrics", "checks", "explanation"}` with the keys
+//! of the spec, followed by any other top-level keys of the input line as they were (a pair's
+//! metadata such as `category`); unknown keys inside `expected` stay errors. Owns the strict parsing of a line (errors name the field) and nothing
 //! else: reading files, writing stdout and exit codes belong to `cli`.
 
 use serde::{Deserialize, Serialize};
@@ -32,7 +33,7 @@ struct ActualCall {
     result: Option<Value>,
 }
 
-/// The output line; field order is the documented key order.
+/// The output line; field order is the documented key order, then the input's extra keys.
 #[derive(Serialize)]
 struct PairScore<'a> {
     id: &'a Value,
@@ -41,21 +42,24 @@ struct PairScore<'a> {
     explanation: &'a str,
 }
 
+/// Keys of the output line, which an input line's metadata cannot replace.
+const OUTPUT_KEYS: [&str; 3] = ["metrics", "checks", "explanation"];
+
 /// Scores one input line and returns the output line (without a trailing newline). The error
 /// names the problem and the field (`` `expected`: unknown field `cals`, expected one of … ``).
 pub fn score_pair_line(line: &str) -> Result<String, String> {
-    let value: Value = serde_json::from_str(line).map_err(|e| format!("line is not JSON: {e}"))?;
+    let value: Value = serde_json::from_str(crate::input::strip_bom(line))
+        .map_err(|e| format!("line is not JSON: {}", crate::input::json_error(&e)))?;
     let Value::Object(mut obj) = value else {
         return Err(format!(
             "a line must be a JSON object with {FIELDS}, got `{}`",
             kind(&value)
         ));
     };
-    if let Some(key) = obj
-        .keys()
-        .find(|k| !["id", "expected", "actual"].contains(&k.as_str()))
-    {
-        return Err(format!("unknown field `{key}`, expected one of {FIELDS}"));
+    if let Some(key) = obj.keys().find(|k| OUTPUT_KEYS.contains(&k.as_str())) {
+        return Err(format!(
+            "field `{key}` is a key of the output line; a line has {FIELDS} and metadata under other names"
+        ));
     }
     let id = take(&mut obj, "id")?;
     let expected = take(&mut obj, "expected")?;
@@ -68,7 +72,18 @@ pub fn score_pair_line(line: &str) -> Result<String, String> {
         checks: &score.checks,
         explanation: &score.explanation,
     };
-    serde_json::to_string(&out).map_err(|e| format!("cannot write the score: {e}"))
+    let mut line =
+        serde_json::to_string(&out).map_err(|e| format!("cannot write the score: {e}"))?;
+    // The extra keys go after the spec's, in the input's (sorted) key order.
+    line.pop();
+    for (key, value) in &obj {
+        line.push(',');
+        line.push_str(&Value::String(key.clone()).to_string());
+        line.push(':');
+        line.push_str(&value.to_string());
+    }
+    line.push('}');
+    Ok(line)
 }
 
 fn take(obj: &mut Map<String, Value>, key: &str) -> Result<Value, String> {
@@ -144,6 +159,20 @@ mod tests {
     }
 
     #[test]
+    fn extra_top_level_keys_pass_through_after_the_score() {
+        let line = r#"{"perturbation":{"kind":"swap"},"id":"p1","category":"refund","expected":{"calls":[{"name":"a"}]},"actual":[{"name":"a"}]}"#;
+        let out = score_pair_line(line).unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys.len(), 6, "{out}");
+        assert!(out.starts_with(r#"{"id":"p1","metrics":"#), "{out}");
+        assert!(
+            out.ends_with(r#","category":"refund","perturbation":{"kind":"swap"}}"#),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn output_has_exactly_the_spec_keys_in_order() {
         let line =
             json!({"id": 7, "expected": {"calls": [{"name": "f"}]}, "actual": [{"name": "f"}]});
@@ -203,10 +232,10 @@ mod tests {
             e.starts_with("`expected`: unknown field `cals`, expected one of `match`, `calls`"),
             "{e}"
         );
-        let e = err(r#"{"id":1,"expected":{},"actual":[],"extra":1}"#);
+        let e = err(r#"{"id":1,"expected":{},"actual":[],"checks":1}"#);
         assert_eq!(
             e,
-            "unknown field `extra`, expected one of `id`, `expected`, `actual`"
+            "field `checks` is a key of the output line; a line has `id`, `expected`, `actual` and metadata under other names"
         );
         let e = err(r#"{"id":1,"expected":{}}"#);
         assert!(e.starts_with("missing field `actual`"), "{e}");

@@ -192,31 +192,49 @@ pub(crate) fn read_file<F: FnMut(TraceRecord)>(
     let file = File::open(path).map_err(|e| TraceError::io(path, &e))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
     g.stats.files += 1;
+    // A byte order mark is not JSON; editors on Windows write one.
+    if reader
+        .fill_buf()
+        .is_ok_and(|b| b.starts_with(b"\xef\xbb\xbf"))
+    {
+        reader.consume(3);
+    }
     if is_jsonl(path) {
-        let mut line = String::new();
+        let mut line = Vec::new();
         let mut n = 0usize;
         loop {
             line.clear();
             let read = reader
-                .read_line(&mut line)
+                .read_until(b'\n', &mut line)
                 .map_err(|e| TraceError::io(path, &e))?;
             if read == 0 {
                 break;
             }
             n += 1;
             g.stats.bytes += read as u64;
-            if line.trim().is_empty() {
-                continue;
-            }
-            match serde_json::from_str::<Request>(&line) {
-                Ok(req) => g.add(req),
+            let parsed = match std::str::from_utf8(&line) {
+                Ok(text) if text.trim().is_empty() => continue,
+                Ok(text) => serde_json::from_str::<Request>(text).map_err(|e| {
+                    format!(
+                        "not an OTLP trace request: {}",
+                        crate::input::json_error(&e)
+                    )
+                }),
                 Err(e) => {
+                    let valid = String::from_utf8_lossy(&line[..e.valid_up_to()])
+                        .chars()
+                        .count();
+                    Err(format!("column {}: not valid UTF-8 text", valid + 1))
+                }
+            };
+            match parsed {
+                Ok(req) => g.add(req),
+                Err(why) => {
                     g.stats.bad_lines += 1;
                     if g.stats.warnings.len() < 5 {
-                        g.stats.warnings.push(format!(
-                            "{}:{n}: not an OTLP trace request: {e}",
-                            path.display()
-                        ));
+                        g.stats
+                            .warnings
+                            .push(format!("{}:{n}: {why}", path.display()));
                     }
                 }
             }
@@ -232,7 +250,7 @@ pub(crate) fn read_file<F: FnMut(TraceRecord)>(
                     path: path.to_path_buf(),
                     line: e.line(),
                     column: e.column(),
-                    message: e.to_string(),
+                    message: crate::input::json_error(&e),
                 });
             }
         }

@@ -7,7 +7,7 @@ use evalgate::model::{Outcome, RunReport, VerdictStatus};
 
 /// The binary with a clean CI environment: no GitHub Actions variables leak in from the job
 /// running the tests (they would make evalgate write to that job's outputs and summary).
-fn command() -> Command {
+pub(crate) fn command() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_evalgate"));
     c.env_remove("CI");
     for (key, _) in std::env::vars_os() {

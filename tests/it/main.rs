@@ -6,6 +6,7 @@ mod action;
 mod agent_bounds;
 mod agent_http;
 mod agent_process;
+mod broken;
 mod cli;
 mod demo;
 mod gate;

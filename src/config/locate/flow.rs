@@ -27,6 +27,7 @@ pub(super) fn value(text: &str, line: usize, col0: usize) -> Flow {
         line,
         col: col0,
         synced: 0,
+        depth: 0,
     };
     let node = r.value(false);
     let end_line = r.line_at(r.i.saturating_sub(1));
@@ -49,6 +50,8 @@ struct Reader<'a> {
     line: usize,
     col: usize,
     synced: usize,
+    /// Collections open around `i`; past [`super::MAX_INDEXED_DEPTH`] the rest is skipped.
+    depth: usize,
 }
 
 impl Reader<'_> {
@@ -107,12 +110,48 @@ impl Reader<'_> {
         self.skip_ws();
         let pos = self.pos();
         let kind = match self.peek() {
-            Some(b'{') => self.map(),
-            Some(b'[') => self.seq(),
+            Some(b'{' | b'[') if self.depth >= super::MAX_INDEXED_DEPTH => {
+                Kind::Scalar(self.skip_collection())
+            }
+            Some(b'{') => self.nested(Self::map),
+            Some(b'[') => self.nested(Self::seq),
             Some(q @ (b'"' | b'\'')) => Kind::Scalar(self.quoted(q)),
             _ => Kind::Scalar(self.plain(in_flow, false)),
         };
         Node { pos, kind }
+    }
+
+    fn nested(&mut self, read: fn(&mut Self) -> Kind) -> Kind {
+        self.depth += 1;
+        let kind = read(self);
+        self.depth -= 1;
+        kind
+    }
+
+    /// Steps over a collection nested too deep to index, without recursing: the parser rejects
+    /// the document anyway, and the index must not overflow the stack on the way.
+    fn skip_collection(&mut self) -> String {
+        let mut open = 0usize;
+        while let Some(c) = self.peek() {
+            match c {
+                b'"' | b'\'' => {
+                    self.quoted(c);
+                    continue;
+                }
+                b'[' | b'{' => open += 1,
+                b']' | b'}' => {
+                    open -= 1;
+                    if open == 0 {
+                        self.i += 1;
+                        return String::new();
+                    }
+                }
+                _ => {}
+            }
+            self.i += 1;
+        }
+        self.closed = false;
+        String::new()
     }
 
     fn quoted(&mut self, q: u8) -> String {

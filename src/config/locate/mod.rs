@@ -10,6 +10,11 @@
 
 mod flow;
 
+/// How deep the index follows nested collections. Above what the YAML parser accepts
+/// ([`crate::input::MAX_DEPTH`]), so that every document it parses is indexed whole; the bound
+/// keeps the recursive descent from overflowing the stack on a hostile file.
+const MAX_INDEXED_DEPTH: usize = crate::input::MAX_DEPTH + 8;
+
 /// A 1-based line and column (in characters), as serde_yaml reports them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Pos {
@@ -116,6 +121,7 @@ impl Outline {
             cur: None,
             next: 0,
             next_no: 1,
+            depth: 0,
         };
         p.advance();
         let root = p.current().map(|l| l.indent).map(|indent| p.node(indent));
@@ -238,6 +244,8 @@ struct Parser<'a> {
     /// Byte offset and number of the next raw line.
     next: usize,
     next_no: usize,
+    /// Nodes open around the current line (see [`MAX_INDEXED_DEPTH`]).
+    depth: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -265,6 +273,24 @@ impl<'a> Parser<'a> {
     /// Parses the node starting at the current line, whose indent is `indent`.
     fn node(&mut self, indent: usize) -> Node {
         let line = self.cur.expect("node() is called on a line");
+        if self.depth >= MAX_INDEXED_DEPTH {
+            self.advance();
+            self.skip_deeper(indent);
+            return Node {
+                pos: Pos {
+                    line: line.no,
+                    column: indent + 1,
+                },
+                kind: Kind::Scalar(String::new()),
+            };
+        }
+        self.depth += 1;
+        let node = self.node_within(indent, line);
+        self.depth -= 1;
+        node
+    }
+
+    fn node_within(&mut self, indent: usize, line: Line<'a>) -> Node {
         if is_seq_item(line.text) {
             self.seq(indent)
         } else if split_key(line.text).is_some() {
