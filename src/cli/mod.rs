@@ -9,6 +9,7 @@ mod compare;
 mod exit;
 mod github;
 mod init;
+mod limits;
 mod promote;
 mod run;
 mod score;
@@ -21,7 +22,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub use exit::{GATE_FAILED, INFRA, INTERRUPTED, NOTHING_SELECTED, PASS, USAGE};
+pub use exit::{GATE_FAILED, INFRA, INTERRUPTED, NOTHING_SELECTED, PASS, TERMINATED, USAGE};
 
 /// The merge gate for AI agents: run the agent under test over HTTP on golden cases, score its
 /// trajectory and response, apply the policy, write reports.
@@ -67,6 +68,16 @@ pub enum Command {
     Promote(PromoteArgs),
     /// Serve the built-in demo agent (a deterministic customer-support agent) over HTTP.
     DemoAgent(DemoArgs),
+    /// Internal: runs a started agent so that it dies with evalgate (`adapter::supervise`).
+    #[command(name = crate::adapter::SUPERVISOR_COMMAND, hide = true)]
+    AgentSupervisor {
+        /// evalgate's pid: the agent is killed when this process is no longer the parent.
+        #[arg(long)]
+        parent: u32,
+        /// The agent's program and arguments.
+        #[arg(last = true, required = true)]
+        command: Vec<OsString>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -213,6 +224,7 @@ pub async fn run(args: Vec<OsString>) -> u8 {
             return if e.use_stderr() { USAGE } else { PASS };
         }
     };
+    limits::raise_open_files();
     match cli.command {
         Command::Run(args) => run::run(args).await,
         Command::Validate(args) => validate(args),
@@ -232,6 +244,9 @@ pub async fn run(args: Vec<OsString>) -> u8 {
         Command::Traces(TracesCommand::Score(args)) => traces_score::score(args),
         Command::Promote(args) => promote::promote(args),
         Command::DemoAgent(args) => demo_agent(args).await,
+        Command::AgentSupervisor { parent, command } => {
+            crate::adapter::supervise(parent, command).await
+        }
     }
 }
 
@@ -285,8 +300,8 @@ async fn demo_agent(args: DemoArgs) -> u8 {
     }
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-pub(crate) async fn shutdown_signal() {
+/// Resolves on Ctrl-C or SIGTERM with the exit code a shell reports for it (130, 143).
+pub(crate) async fn shutdown_signal() -> u8 {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
@@ -294,17 +309,18 @@ pub(crate) async fn shutdown_signal() {
             Ok(s) => s,
             Err(_) => {
                 let _ = tokio::signal::ctrl_c().await;
-                return;
+                return INTERRUPTED;
             }
         };
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+            _ = tokio::signal::ctrl_c() => INTERRUPTED,
+            _ = term.recv() => TERMINATED,
         }
     }
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+        INTERRUPTED
     }
 }
 

@@ -11,4 +11,5 @@ mod gate;
 mod github;
 mod judge;
 mod judge_calls;
+mod lifecycle;
 mod promote;
