@@ -122,6 +122,9 @@ pub async fn supervise(parent: u32, command: Vec<OsString>) -> u8 {
     let Some((program, args)) = command.split_first() else {
         return 127;
     };
+    // The agent's orphaned descendants (a script's server, once the script is gone) become
+    // this process's children, so they can be waited for below.
+    let _ = rustix::process::set_child_subreaper(Some(rustix::process::getpid()));
     let mut child = match Command::new(program).args(args).spawn() {
         Ok(c) => c,
         Err(e) => {
@@ -131,7 +134,13 @@ pub async fn supervise(parent: u32, command: Vec<OsString>) -> u8 {
     };
     loop {
         tokio::select! {
-            status = child.wait() => return status.map_or(127, exit_code),
+            status = child.wait() => {
+                // The rest of the agent's tree goes with it, and a stop returns only once
+                // the whole tree is gone (the handler keeps this process alive).
+                let _ = rustix::process::kill_process_group(getpgrp(), Signal::TERM);
+                reap_descendants().await;
+                return status.map_or(127, exit_code);
+            }
             _ = died.recv() => {
                 // A thread of the parent may have ended rather than the parent itself.
                 if orphaned() {
@@ -140,6 +149,29 @@ pub async fn supervise(parent: u32, command: Vec<OsString>) -> u8 {
             }
             _ = term.recv() => {}
             _ = int.recv() => {}
+        }
+    }
+}
+
+/// Waits for every remaining child (the agent's reparented descendants) to exit, up to 2.5 s
+/// (within the 3 s evalgate grants a stop), then kills the group, this process included.
+#[cfg(target_os = "linux")]
+async fn reap_descendants() {
+    use rustix::process::{Signal, WaitOptions, getpgrp, wait};
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(2_500);
+    loop {
+        match wait(WaitOptions::NOHANG) {
+            Ok(Some(_)) => continue,
+            // Children remain, none has exited yet.
+            Ok(None) if tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            Ok(None) => {
+                let _ = rustix::process::kill_process_group(getpgrp(), Signal::KILL);
+                return;
+            }
+            // No child left.
+            Err(_) => return,
         }
     }
 }
