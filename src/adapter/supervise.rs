@@ -3,7 +3,8 @@
 //! moment evalgate dies, even by SIGKILL.
 //!
 //! Owns the spawn of that supervisor (on a thread that lives as long as the process), the
-//! supervisor itself, and signalling the group. Linux delivers the supervisor a parent-death
+//! supervisor itself (the group's leader and the subreaper of the agent's descendants), and
+//! signalling the group. Linux delivers the supervisor a parent-death
 //! signal (`PR_SET_PDEATHSIG`); elsewhere the agent still gets its own group and is killed on
 //! drop, but not after a SIGKILL of evalgate. It must not read the environment: the CLI passes
 //! the supervisor's path.
@@ -94,7 +95,8 @@ pub(super) fn signal_group(pid: u32, signal: rustix::process::Signal) -> bool {
 /// The supervisor (`evalgate __agent-supervisor --parent PID -- PROGRAM ARGS…`): runs the agent
 /// in its own process group, exits with its status, and kills the group when the parent dies.
 /// SIGTERM (sent by [`super::AgentProcess::stop`] to the group) reaches the agent directly; the
-/// supervisor just outlives it so the agent can shut down gracefully.
+/// supervisor outlives it and, as the subreaper of the agent's tree, waits for what the agent
+/// left behind, so a stop ends once the whole tree is gone.
 #[cfg(target_os = "linux")]
 pub async fn supervise(parent: u32, command: Vec<OsString>) -> u8 {
     use rustix::process::{Signal, getpgrp, getppid, set_parent_process_death_signal};
