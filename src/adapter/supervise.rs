@@ -19,8 +19,8 @@ use tokio::process::{Child, Command};
 pub const SUPERVISOR_COMMAND: &str = "__agent-supervisor";
 
 /// Starts `program args` under the supervisor at `supervisor` (or directly when `None`), as the
-/// leader of a new process group. Stdio, environment and working directory set on `cmd` reach
-/// the agent unchanged; `cmd`'s program and arguments are replaced.
+/// leader of a new process group. The stdio, environment and working directory `configure`
+/// sets reach the agent unchanged (the supervisor passes them on).
 pub(super) fn spawn(
     supervisor: Option<&Path>,
     program: &Path,
