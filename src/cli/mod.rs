@@ -291,36 +291,62 @@ async fn demo_agent(args: DemoArgs) -> u8 {
             DemoVariant::Regressed => Variant::Regressed,
         },
     };
+    let mut shutdown = Shutdown::catch();
     tokio::select! {
         r = crate::demo::serve(listener, opts) => match r {
             Ok(()) => PASS,
             Err(e) => { eprintln!("error: demo agent: {e}"); INFRA }
         },
-        _ = shutdown_signal() => PASS,
+        _ = shutdown.recv() => PASS,
     }
 }
 
-/// Resolves on Ctrl-C or SIGTERM with the exit code a shell reports for it (130, 143).
-pub(crate) async fn shutdown_signal() -> u8 {
+/// SIGINT (Ctrl-C) and SIGTERM, caught from the moment this is made: one that arrives while
+/// the agent starts is not lost to the default action (dying without stopping the agent).
+pub(crate) struct Shutdown {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = match signal(SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                return INTERRUPTED;
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => INTERRUPTED,
-            _ = term.recv() => TERMINATED,
+    signals: Vec<(tokio::signal::unix::Signal, u8)>,
+}
+
+impl Shutdown {
+    pub(crate) fn catch() -> Shutdown {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let signals = [
+                (SignalKind::interrupt(), INTERRUPTED),
+                (SignalKind::terminate(), TERMINATED),
+            ]
+            .into_iter()
+            .filter_map(|(kind, code)| signal(kind).ok().map(|s| (s, code)))
+            .collect();
+            Shutdown { signals }
         }
+        #[cfg(not(unix))]
+        Shutdown {}
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-        INTERRUPTED
+
+    /// Resolves on the first signal with the exit code a shell reports for it (130, 143).
+    pub(crate) async fn recv(&mut self) -> u8 {
+        #[cfg(unix)]
+        {
+            if self.signals.is_empty() {
+                return std::future::pending().await;
+            }
+            let waits = self
+                .signals
+                .iter_mut()
+                .map(|(s, code)| Box::pin(async move { s.recv().await.map(|_| *code) }));
+            match futures::future::select_all(waits).await.0 {
+                Some(code) => code,
+                None => std::future::pending().await,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            INTERRUPTED
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use crate::report::{CasesLog, Console, ProgressMode};
 use crate::runner::{Event, ExecOptions, Filter};
 
 pub(super) async fn run(args: RunArgs) -> u8 {
+    let mut shutdown = super::Shutdown::catch();
     let plan = match crate::config::load(&args.config.config) {
         Ok(plan) => plan,
         Err(e) => {
@@ -85,7 +86,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         // A signal while it starts drops the half-started process, which kills its group.
         let started = tokio::select! {
             started = starting => started,
-            code = super::shutdown_signal() => {
+            code = shutdown.recv() => {
                 eprintln!("{}", signal_message(code, None));
                 return code;
             }
@@ -102,7 +103,10 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         }
     }
     let code = match HttpAgent::new(&plan.agent, plan.body_template.as_deref(), port, &env) {
-        Ok(agent) => run_with_agent(&args, &plan, &selected, opts, agent, judges, baseline).await,
+        Ok(agent) => {
+            let setup = (agent, judges, baseline);
+            run_with_agent(&args, &plan, &selected, opts, setup, &mut shutdown).await
+        }
         Err(e) => {
             eprintln!("error: {e}");
             USAGE
@@ -121,9 +125,12 @@ async fn run_with_agent(
     plan: &crate::model::Plan,
     selected: &[crate::runner::Selected],
     opts: ExecOptions,
-    agent: HttpAgent,
-    setup: Option<super::calibrate::JudgeSetup>,
-    baseline: Option<RunReport>,
+    (agent, setup, baseline): (
+        HttpAgent,
+        Option<super::calibrate::JudgeSetup>,
+        Option<RunReport>,
+    ),
+    shutdown: &mut super::Shutdown,
 ) -> u8 {
     let mut log = match CasesLog::create(&args.out) {
         Ok(l) => l,
@@ -154,7 +161,7 @@ async fn run_with_agent(
     });
     let results = tokio::select! {
         results = execution => results,
-        code = super::shutdown_signal() => {
+        code = shutdown.recv() => {
             console.finish();
             eprintln!("{}", signal_message(code, Some(log.path())));
             return code;

@@ -19,7 +19,6 @@ const REPORTS: [&str; 3] = ["results.json", "junit.xml", "report.md"];
 /// shell that runs the demo agent as its child (both write their pid into the project), so
 /// stopping it must reach a process evalgate never started itself.
 fn project(cases: usize, latency_ms: u64, grandchild: bool) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
     let command = if grandchild {
         format!(
             r#"[sh, -c, "echo $$ > agent.pid; '{BIN}' demo-agent --latency-ms {latency_ms} --port {{port}} & echo $! > grandchild.pid; wait"]"#
@@ -27,6 +26,12 @@ fn project(cases: usize, latency_ms: u64, grandchild: bool) -> tempfile::TempDir
     } else {
         format!(r#"[evalgate, demo-agent, --latency-ms, "{latency_ms}", --port, "{{port}}"]"#)
     };
+    project_starting(&command, cases)
+}
+
+/// A project of `cases` cases whose `agent.start.command` is `command` (a YAML flow list).
+fn project_starting(command: &str, cases: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
     let config = format!(
         "version: 1\nagent:\n  url: http://127.0.0.1:{{port}}/chat\n  start:\n    command: {command}\nsuites:\n  - name: s\n    dataset: s\n"
     );
@@ -177,6 +182,26 @@ fn sigterm_exits_143_and_sigint_130_with_the_agent_stopped() {
         assert!(!dir.path().join("out/results.json").exists());
         insta::assert_snapshot!(format!("stopped_by_{name}"), last_line(&out, dir.path()));
     }
+}
+
+#[test]
+fn a_signal_while_the_agent_starts_stops_it_too() {
+    // An agent that never becomes ready: evalgate is still waiting for it.
+    let dir = project_starting(r#"[sh, -c, "echo $$ > agent.pid; exec sleep 30"]"#, 1);
+    let run = start_run(dir.path(), &[]);
+    let agent = read_pid(&dir.path().join("agent.pid"));
+    signal(&run, Signal::TERM);
+    let out = run.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(143), "{}", stderr(&out));
+    assert!(
+        gone_within(agent, Duration::from_secs(1)),
+        "pid {agent} outlived the run"
+    );
+    assert!(
+        !dir.path().join("out").exists(),
+        "no case ran, nothing written"
+    );
+    insta::assert_snapshot!(last_line(&out, dir.path()), @"terminated (SIGTERM) while the agent was starting; no case ran");
 }
 
 #[test]
