@@ -18,6 +18,7 @@ mod http;
 pub(crate) mod mapping;
 mod process;
 pub(crate) mod retry;
+mod supervise;
 
 use std::future::Future;
 
@@ -27,6 +28,7 @@ pub use error::AdapterError;
 pub use http::HttpAgent;
 pub use mapping::parse_reply;
 pub use process::AgentProcess;
+pub use supervise::{SUPERVISOR_COMMAND, supervise};
 
 /// What one call of the agent on one case yielded: a trajectory or the reason there is none.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,9 +1,10 @@
 //! [`AgentProcess`]: starts the agent under test on a free port, waits until it is ready, stops it.
 //!
 //! Owns the child process: `{port}` substitution, `PORT`, the readiness poll, the last lines of
-//! its stderr (for error messages) and a graceful stop (SIGTERM, then SIGKILL after 3 s). The
-//! child is also killed when the handle is dropped, so a failing run never leaves it behind.
-//! It must not read the environment itself (the CLI passes a lookup function).
+//! its stderr (for error messages) and a graceful stop of its whole process group (SIGTERM,
+//! then SIGKILL after 3 s), so a shell script's children stop too. The group is also killed
+//! when the handle is dropped, and (under [`super::supervise`]) when evalgate dies. It must not
+//! read the environment itself (the CLI passes a lookup function and the supervisor's path).
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -14,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::Url;
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 use super::endpoint::{expand_vars, show_url};
 use super::{AdapterError, install_crypto_provider};
@@ -29,10 +30,13 @@ const STOP_GRACE: Duration = Duration::from_secs(3);
 
 type Tail = Arc<Mutex<VecDeque<String>>>;
 
-/// A running agent process. Dropping it kills the process; [`AgentProcess::stop`] is gentler.
+/// A running agent process. Dropping it kills its process group; [`AgentProcess::stop`] is
+/// gentler.
 #[derive(Debug)]
 pub struct AgentProcess {
     child: Child,
+    /// The pid of the process, which leads its own group.
+    group: Option<u32>,
     program: String,
     stderr: Tail,
 }
@@ -47,6 +51,7 @@ struct Prepared {
     ready_url: String,
     ready_timeout: Duration,
     port: u16,
+    supervisor: Option<PathBuf>,
 }
 
 impl AgentProcess {
@@ -54,15 +59,21 @@ impl AgentProcess {
     ///
     /// `agent_url` is the agent's URL as configured (with `{port}`); its origin + `/health` is
     /// the readiness URL unless `spec.ready_url` is set. `root` is the directory `spec.cwd` is
-    /// relative to. `env` resolves `${VAR}` in `spec.env` values. Returns the process and the
-    /// port it was given (to build the `HttpAgent` with).
+    /// relative to. `env` resolves `${VAR}` in `spec.env` values. `supervisor` is the evalgate
+    /// binary to run the agent under (`evalgate __agent-supervisor`), so it dies with this
+    /// process even on SIGKILL; `None` starts it directly. Returns the process and the port it
+    /// was given (to build the `HttpAgent` with).
     pub fn start(
         spec: &StartSpec,
         agent_url: &str,
         root: &Path,
         env: &dyn Fn(&str) -> Option<String>,
+        supervisor: Option<&Path>,
     ) -> impl Future<Output = Result<(AgentProcess, u16), AdapterError>> + Send + 'static {
-        let prepared = prepare(spec, agent_url, root, env);
+        let prepared = prepare(spec, agent_url, root, env).map(|mut p| {
+            p.supervisor = supervisor.map(Path::to_path_buf);
+            p
+        });
         async move {
             let prepared = prepared?;
             let port = prepared.port;
@@ -70,7 +81,8 @@ impl AgentProcess {
         }
     }
 
-    /// The process id, while it runs.
+    /// The process id, while it runs: the supervisor's when there is one. It leads the agent's
+    /// process group.
     pub fn id(&self) -> Option<u32> {
         self.child.id()
     }
@@ -80,34 +92,54 @@ impl AgentProcess {
         read_tail(&self.stderr)
     }
 
-    /// Stops the process: SIGTERM, up to 3 s to exit, then SIGKILL. Never fails.
+    /// Stops the process group: SIGTERM, up to 3 s for the process to exit, then SIGKILL for
+    /// whatever is left of the group. Never fails.
     pub async fn stop(mut self) {
-        if matches!(self.child.try_wait(), Ok(Some(_))) {
-            return;
+        if matches!(self.child.try_wait(), Ok(None)) && self.signal(Signal::Term) {
+            let _ = tokio::time::timeout(STOP_GRACE, self.child.wait()).await;
         }
-        // The child is not reaped before `wait`, so its pid cannot have been reused. `kill(1)`
-        // rather than libc keeps the crate free of `unsafe` and of new dependencies.
-        if let Some(pid) = self.child.id() {
-            let sent = Command::new("kill")
-                .arg("-TERM")
-                .arg(pid.to_string())
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .await
-                .is_ok_and(|s| s.success());
-            if sent
-                && tokio::time::timeout(STOP_GRACE, self.child.wait())
-                    .await
-                    .is_ok()
-            {
-                return;
-            }
-        }
+        // Also when the leader exited in time: a child that ignored SIGTERM is still there.
+        self.kill_now().await;
+    }
+
+    /// SIGKILL to the whole group, then reaps the process.
+    async fn kill_now(&mut self) {
+        self.signal(Signal::Kill);
         let _ = self.child.start_kill();
         let _ = self.child.wait().await;
     }
+
+    /// Signals the group the process leads. The group outlives a reaped leader only while
+    /// members remain, and a pid still in use as a group id is never reused, so this cannot
+    /// reach an unrelated process.
+    fn signal(&self, signal: Signal) -> bool {
+        #[cfg(unix)]
+        if let Some(pid) = self.group {
+            use rustix::process::Signal as Sys;
+            let sys = match signal {
+                Signal::Term => Sys::TERM,
+                Signal::Kill => Sys::KILL,
+            };
+            return super::supervise::signal_group(pid, sys);
+        }
+        let _ = signal;
+        false
+    }
+}
+
+impl Drop for AgentProcess {
+    fn drop(&mut self) {
+        // `kill_on_drop` reaches the leader only; the agent's own children share its group.
+        if matches!(self.child.try_wait(), Ok(None)) {
+            self.signal(Signal::Kill);
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Signal {
+    Term,
+    Kill,
 }
 
 fn prepare(
@@ -158,6 +190,7 @@ fn prepare(
         ready_url,
         ready_timeout: Duration::from_millis(spec.ready_timeout_ms),
         port,
+        supervisor: None,
     })
 }
 
@@ -186,19 +219,18 @@ fn free_port() -> Result<u16, AdapterError> {
 
 async fn launch(p: Prepared) -> Result<AgentProcess, AdapterError> {
     install_crypto_provider();
-    let mut child = Command::new(&p.program)
-        .args(&p.args)
-        .envs(p.env.iter().map(|(k, v)| (k, v)))
-        .current_dir(&p.cwd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|source| AdapterError::Spawn {
-            program: p.shown_program.clone(),
-            source,
-        })?;
+    let mut child = super::supervise::spawn(p.supervisor.as_deref(), &p.program, &p.args, |c| {
+        c.envs(p.env.iter().map(|(k, v)| (k, v)))
+            .current_dir(&p.cwd)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+    })
+    .map_err(|source| AdapterError::Spawn {
+        program: p.shown_program.clone(),
+        source,
+    })?;
+    let group = child.id();
     let stderr: Tail = Arc::default();
     // Both pipes must be drained, or a chatty agent blocks once a pipe buffer fills.
     let stderr_reader = child
@@ -212,6 +244,7 @@ async fn launch(p: Prepared) -> Result<AgentProcess, AdapterError> {
     }
     let mut process = AgentProcess {
         child,
+        group,
         program: p.shown_program,
         stderr,
     };
@@ -230,6 +263,7 @@ async fn launch(p: Prepared) -> Result<AgentProcess, AdapterError> {
             if let Some(reader) = stderr_reader {
                 let _ = tokio::time::timeout(Duration::from_secs(1), reader).await;
             }
+            process.kill_now().await;
             return Err(AdapterError::Exited {
                 program: process.program.clone(),
                 status: describe(status),
@@ -244,8 +278,7 @@ async fn launch(p: Prepared) -> Result<AgentProcess, AdapterError> {
                 timeout: p.ready_timeout,
                 stderr: process.stderr_tail(),
             };
-            let _ = process.child.start_kill();
-            let _ = process.child.wait().await;
+            process.kill_now().await;
             return Err(error);
         }
         let probe = client

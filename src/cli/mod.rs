@@ -9,6 +9,7 @@ mod compare;
 mod exit;
 mod github;
 mod init;
+mod limits;
 mod promote;
 mod run;
 mod score;
@@ -22,7 +23,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub use exit::{GATE_FAILED, INFRA, INTERRUPTED, NOTHING_SELECTED, PASS, USAGE};
+pub use exit::{GATE_FAILED, INFRA, INTERRUPTED, NOTHING_SELECTED, PASS, TERMINATED, USAGE};
 
 /// The merge gate for AI agents: run the agent under test over HTTP on golden cases, score its
 /// trajectory and response, apply the policy, write reports.
@@ -68,6 +69,16 @@ pub enum Command {
     Promote(PromoteArgs),
     /// Serve the built-in demo agent (a deterministic customer-support agent) over HTTP.
     DemoAgent(DemoArgs),
+    /// Internal: runs a started agent so that it dies with evalgate (`adapter::supervise`).
+    #[command(name = crate::adapter::SUPERVISOR_COMMAND, hide = true)]
+    AgentSupervisor {
+        /// evalgate's pid: the agent is killed when this process is no longer the parent.
+        #[arg(long)]
+        parent: u32,
+        /// The agent's program and arguments.
+        #[arg(last = true, required = true)]
+        command: Vec<OsString>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -218,6 +229,7 @@ pub async fn run(args: Vec<OsString>) -> u8 {
             return if e.use_stderr() { USAGE } else { PASS };
         }
     };
+    limits::raise_open_files();
     match cli.command {
         Command::Run(args) => run::run(args).await,
         Command::Validate(args) => validate(args),
@@ -237,6 +249,9 @@ pub async fn run(args: Vec<OsString>) -> u8 {
         Command::Traces(TracesCommand::Score(args)) => traces_score::score(args),
         Command::Promote(args) => promote::promote(args),
         Command::DemoAgent(args) => demo_agent(args).await,
+        Command::AgentSupervisor { parent, command } => {
+            crate::adapter::supervise(parent, command).await
+        }
     }
 }
 
@@ -286,35 +301,62 @@ async fn demo_agent(args: DemoArgs) -> u8 {
             DemoVariant::Regressed => Variant::Regressed,
         },
     };
+    let mut shutdown = Shutdown::catch();
     tokio::select! {
         r = crate::demo::serve(listener, opts) => match r {
             Ok(()) => PASS,
             Err(e) => { eprintln!("error: demo agent: {e}"); INFRA }
         },
-        _ = shutdown_signal() => PASS,
+        _ = shutdown.recv() => PASS,
     }
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-pub(crate) async fn shutdown_signal() {
+/// SIGINT (Ctrl-C) and SIGTERM, caught from the moment this is made: one that arrives while
+/// the agent starts is not lost to the default action (dying without stopping the agent).
+pub(crate) struct Shutdown {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = match signal(SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                return;
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+    signals: Vec<(tokio::signal::unix::Signal, u8)>,
+}
+
+impl Shutdown {
+    pub(crate) fn catch() -> Shutdown {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let signals = [
+                (SignalKind::interrupt(), INTERRUPTED),
+                (SignalKind::terminate(), TERMINATED),
+            ]
+            .into_iter()
+            .filter_map(|(kind, code)| signal(kind).ok().map(|s| (s, code)))
+            .collect();
+            Shutdown { signals }
         }
+        #[cfg(not(unix))]
+        Shutdown {}
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    /// Resolves on the first signal with the exit code a shell reports for it (130, 143).
+    pub(crate) async fn recv(&mut self) -> u8 {
+        #[cfg(unix)]
+        {
+            if self.signals.is_empty() {
+                return std::future::pending().await;
+            }
+            let waits = self
+                .signals
+                .iter_mut()
+                .map(|(s, code)| Box::pin(async move { s.recv().await.map(|_| *code) }));
+            match futures::future::select_all(waits).await.0 {
+                Some(code) => code,
+                None => std::future::pending().await,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            INTERRUPTED
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use crate::report::{CasesLog, Console, ProgressMode};
 use crate::runner::{Event, ExecOptions, Filter};
 
 pub(super) async fn run(args: RunArgs) -> u8 {
+    let mut shutdown = super::Shutdown::catch();
     let plan = match crate::config::load_for_run(&args.config.config, &super::env_var) {
         Ok(plan) => plan,
         Err(e) => {
@@ -62,6 +63,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         eprintln!("error: `--concurrency` and `--trials` must be at least 1");
         return USAGE;
     }
+    let opts = super::limits::fit_concurrency(opts, &plan);
 
     let env = |name: &str| std::env::var(name).ok();
     let secrets = super::secrets::of_plan(&plan, args.gate.github_token.as_deref(), &env);
@@ -77,7 +79,24 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let mut port = None;
     if let Some(start) = &plan.agent.start {
         eprintln!("starting the agent: {}", start.command.join(" "));
-        match AgentProcess::start(start, &plan.agent.url, &plan.root, &env).await {
+        // The agent runs under this binary's supervisor, so it dies with evalgate.
+        let supervisor = std::env::current_exe().ok();
+        let starting = AgentProcess::start(
+            start,
+            &plan.agent.url,
+            &plan.root,
+            &env,
+            supervisor.as_deref(),
+        );
+        // A signal while it starts drops the half-started process, which kills its group.
+        let started = tokio::select! {
+            started = starting => started,
+            code = shutdown.recv() => {
+                eprintln!("{}", signal_message(code, None));
+                return code;
+            }
+        };
+        match started {
             Ok((p, assigned)) => {
                 process = Some(p);
                 port = Some(assigned);
@@ -98,7 +117,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
                 selected: &selected,
                 secrets: &secrets,
             };
-            run_with_agent(&run, opts, &agent, judges, baseline).await
+            run_with_agent(&run, opts, (agent, judges, baseline), &mut shutdown).await
         }
         Err(e) => {
             eprintln!("error: {e}");
@@ -124,9 +143,12 @@ struct Run<'a> {
 async fn run_with_agent(
     run: &Run<'_>,
     opts: ExecOptions,
-    agent: &HttpAgent,
-    setup: Option<super::calibrate::JudgeSetup>,
-    baseline: Option<RunReport>,
+    (agent, setup, baseline): (
+        HttpAgent,
+        Option<super::calibrate::JudgeSetup>,
+        Option<RunReport>,
+    ),
+    shutdown: &mut super::Shutdown,
 ) -> u8 {
     let (args, plan, selected) = (run.args, run.plan, run.selected);
     let mut log = match CasesLog::create(&args.out) {
@@ -143,7 +165,7 @@ async fn run_with_agent(
     let clock = Instant::now();
     let mut log_error = None;
     let judges = setup.as_ref().map(|(j, _)| j);
-    let execution = crate::runner::execute_judged(plan, selected, agent, judges, &opts, |event| {
+    let execution = crate::runner::execute_judged(plan, selected, &agent, judges, &opts, |event| {
         if let Event::CaseFinished {
             result,
             done,
@@ -158,12 +180,16 @@ async fn run_with_agent(
     });
     let results = tokio::select! {
         results = execution => results,
-        _ = super::shutdown_signal() => {
-            eprintln!("interrupted: finished cases are in {}", args.out.join("cases.jsonl").display());
-            return INTERRUPTED;
+        code = shutdown.recv() => {
+            console.finish();
+            eprintln!("{}", signal_message(code, Some(log.path())));
+            return code;
         }
     };
     console.finish();
+    // Its idle connections go before the reports are written: under a low open-file limit
+    // they are the descriptors the reports need.
+    drop(agent);
     if let Some(e) = log_error {
         eprintln!("warning: could not append to cases.jsonl: {e}");
     }
@@ -224,6 +250,22 @@ async fn run_with_agent(
         return INFRA;
     }
     code
+}
+
+/// What a run stopped by a signal says: which signal, and where the finished cases are.
+fn signal_message(code: u8, cases: Option<&Path>) -> String {
+    let what = if code == INTERRUPTED {
+        "interrupted (SIGINT)"
+    } else {
+        "terminated (SIGTERM)"
+    };
+    match cases {
+        Some(path) => format!(
+            "{what}: the run stopped; the cases finished so far are in {}",
+            path.display()
+        ),
+        None => format!("{what} while the agent was starting; no case ran"),
+    }
 }
 
 /// Judges whose unscored share of answers exceeds `max_error_rate`.

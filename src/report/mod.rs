@@ -73,10 +73,11 @@ pub fn write_reports(
         path: out_dir.to_path_buf(),
         source,
     })?;
+    let [results_json, junit_xml, report_md] = REPORT_FILES.map(|name| out_dir.join(name));
     let written = WrittenReports {
-        results_json: out_dir.join("results.json"),
-        junit_xml: out_dir.join("junit.xml"),
-        report_md: out_dir.join("report.md"),
+        results_json,
+        junit_xml,
+        report_md,
     };
     let (json, junit, markdown) = std::thread::scope(|s| {
         let json = s.spawn(|| stage(&written.results_json, |w| json::write_results(report, w)));
@@ -149,12 +150,45 @@ fn stage(
     }
 }
 
+/// Ends every temp file's name, so the next run can recognise a killed write's leftovers.
+const TEMP_SUFFIX: &str = ".evalgate-tmp";
+
+/// The reports a run writes beside its cases.jsonl; an earlier run's are removed when a run
+/// starts ([`CasesLog::create`]).
+pub const REPORT_FILES: [&str; 3] = ["results.json", "junit.xml", "report.md"];
+
 fn temp_path(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+    path.with_file_name(format!(".{name}.{}{TEMP_SUFFIX}", std::process::id()))
+}
+
+/// Removes an earlier run's reports and the temp files of a killed report write from
+/// `out_dir`, so a run that is killed in turn never leaves an older verdict beside its
+/// cases.jsonl. A missing directory or file is no error.
+pub fn clear_stale_reports(out_dir: &Path) -> Result<(), ReportError> {
+    let remove = |path: PathBuf| match fs::remove_file(&path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => {
+            Err(ReportError::Write { path, source: e })
+        }
+        _ => Ok(()),
+    };
+    for name in REPORT_FILES {
+        remove(out_dir.join(name))?;
+    }
+    let Ok(entries) = fs::read_dir(out_dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.ends_with(TEMP_SUFFIX) {
+            remove(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes `contents` to `path` through a temp file in the same directory and a rename.
@@ -174,7 +208,8 @@ pub struct CasesLog {
 }
 
 impl CasesLog {
-    /// Creates `out_dir` if needed and starts an empty `cases.jsonl` (truncating an old one).
+    /// Creates `out_dir` if needed, removes an earlier run's reports
+    /// ([`clear_stale_reports`]) and starts an empty `cases.jsonl` (truncating an old one).
     pub fn create(out_dir: &Path) -> Result<CasesLog, ReportError> {
         let path = out_dir.join("cases.jsonl");
         let err = |source| ReportError::Write {
@@ -182,6 +217,7 @@ impl CasesLog {
             source,
         };
         fs::create_dir_all(out_dir).map_err(err)?;
+        clear_stale_reports(out_dir)?;
         let file = OpenOptions::new()
             .create(true)
             .write(true)
@@ -271,6 +307,27 @@ mod tests {
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
         assert_eq!(back, report.cases);
+    }
+
+    #[test]
+    fn a_new_cases_log_clears_the_earlier_reports_and_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        write_reports(dir.path(), &fixture::report(), None).unwrap();
+        for name in [
+            ".junit.xml.7.evalgate-tmp",
+            ".notes.evalgate-tmp",
+            "notes.txt",
+        ] {
+            fs::write(dir.path().join(name), "x").unwrap();
+        }
+        CasesLog::create(dir.path()).unwrap();
+        let mut names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        // The user's own files stay.
+        assert_eq!(names, ["cases.jsonl", "notes.txt"]);
     }
 
     #[test]

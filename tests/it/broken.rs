@@ -10,7 +10,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use super::cli::command;
+use crate::common::procs::command;
 
 const DEEP: usize = 100_000;
 

@@ -5,18 +5,7 @@ use std::process::{Command, Output};
 
 use evalgate::model::{Outcome, RunReport, VerdictStatus};
 
-/// The binary with a clean CI environment: no GitHub Actions variables leak in from the job
-/// running the tests (they would make evalgate write to that job's outputs and summary).
-pub(crate) fn command() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_evalgate"));
-    c.env_remove("CI");
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("GITHUB_") {
-            c.env_remove(key);
-        }
-    }
-    c
-}
+use crate::common::procs::command;
 
 fn evalgate(args: &[&str], cwd: &Path) -> Output {
     command()

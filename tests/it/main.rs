@@ -14,5 +14,6 @@ mod github;
 mod github_owner;
 mod judge;
 mod judge_calls;
+mod lifecycle;
 mod promote;
 mod secrets;

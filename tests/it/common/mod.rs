@@ -9,4 +9,5 @@ pub mod fake_judge;
 pub mod fixtures;
 pub mod gauge;
 pub mod judge_project;
+pub mod procs;
 pub mod server;
