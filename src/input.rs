@@ -8,11 +8,12 @@
 
 use std::fmt;
 
-/// The deepest nesting of lists and mappings a file may have (the document itself is level 1).
-/// serde_json and the YAML parser stop at this depth by themselves; the readers that recurse
-/// over the text on their own (the position index) are bounded by it, so no file can overflow
-/// the stack.
-pub const MAX_DEPTH: usize = 128;
+/// The deepest nesting of lists and mappings any input may have (the outermost list or mapping
+/// is level 1), files and network replies alike. It is what serde_json and the YAML parser
+/// accept by themselves (their recursion limit of 128 refuses the 128th level); the readers that
+/// recurse over the text on their own (the position index) are bounded by it, so no input can
+/// overflow the stack.
+pub const MAX_DEPTH: usize = 127;
 
 /// The most characters of a bad value a message quotes.
 pub const MAX_SHOWN: usize = 200;
@@ -117,14 +118,20 @@ pub fn too_deep() -> String {
     format!("nesting is deeper than {MAX_DEPTH} levels")
 }
 
-/// A serde_json error in evalgate's words (its own recursion limit is [`MAX_DEPTH`]); keeps
-/// serde_json's `at line L column C`.
+/// A serde_json error in evalgate's words (its recursion limit refuses level [`MAX_DEPTH`] + 1);
+/// keeps serde_json's `at line L column C`.
 pub fn json_error(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    match text.strip_prefix("recursion limit exceeded") {
-        Some(rest) => format!("{}{rest}", too_deep()),
-        None => text,
+    if let Some(at) = json_too_deep(e) {
+        return format!("{} {at}", too_deep());
     }
+    e.to_string()
+}
+
+/// `Some("at line L column C")` when `e` is serde_json's recursion limit.
+pub fn json_too_deep(e: &serde_json::Error) -> Option<String> {
+    e.to_string()
+        .starts_with("recursion limit exceeded")
+        .then(|| format!("at line {} column {}", e.line(), e.column()))
 }
 
 /// The help line that goes with [`too_deep`].
@@ -190,7 +197,8 @@ mod tests {
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert_eq!(too_deep_at(&ok), None);
         let deep = format!("a:\n  b: {}", "{x: [".repeat(100_000));
-        assert_eq!(too_deep_at(&deep), Some((2, 6 + 5 * 64)));
+        // Level 128 is the `[` of the 64th `{x: [`.
+        assert_eq!(too_deep_at(&deep), Some((2, 6 + 5 * 63 + 4)));
         // Quoted and commented brackets do not count; a quote ends with its line at the latest.
         let quoted = format!(
             "a: \"{}\"\nb: '{}'  # {}",
@@ -200,9 +208,9 @@ mod tests {
         );
         assert_eq!(too_deep_at(&quoted), None);
         let open_quote = format!("a: 'x\nb: {}", "[".repeat(200));
-        assert_eq!(too_deep_at(&open_quote), Some((2, 4 + 128)));
+        assert_eq!(too_deep_at(&open_quote), Some((2, 4 + MAX_DEPTH)));
         let mid_word = format!("a: -'{}", "[".repeat(200));
-        assert_eq!(too_deep_at(&mid_word), Some((1, 6 + 128)));
+        assert_eq!(too_deep_at(&mid_word), Some((1, 6 + MAX_DEPTH)));
     }
 
     #[test]

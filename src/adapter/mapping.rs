@@ -8,30 +8,19 @@
 
 use serde_json::{Map, Value};
 
+use crate::input::MAX_DEPTH;
 use crate::model::{CallStatus, ResponseMapping, ToolCall, Trajectory, Usage};
 
 /// How much of a bad body an error message quotes.
 const QUOTE_CHARS: usize = 80;
 
-/// The deepest nesting serde_json's recursion limit lets through (its 128th level is refused).
-/// It bounds every reply parsed here, so a deeply nested reply is an error, never a stack
-/// overflow; it is not configurable.
-pub(crate) const MAX_DEPTH: usize = 127;
-
-/// `line 1 column 129` when `e` is serde_json's recursion limit, whose own words ("recursion
-/// limit exceeded") do not say what is wrong with the input.
-pub(crate) fn too_deep(e: &serde_json::Error) -> Option<String> {
-    e.to_string()
-        .starts_with("recursion limit exceeded")
-        .then(|| format!("at line {} column {}", e.line(), e.column()))
-}
-
 /// Parses an agent's reply body. `latency_ms` is left at 0 for the caller to fill.
 pub fn parse_reply(body: &[u8], mapping: &ResponseMapping) -> Result<Trajectory, String> {
-    let json: Value = serde_json::from_slice(body).map_err(|e| match too_deep(&e) {
-        Some(at) => format!("reply is nested more than {MAX_DEPTH} levels deep ({at})"),
-        None => format!("reply is not JSON ({e}): `{}`", quote(body, QUOTE_CHARS)),
-    })?;
+    let json: Value =
+        serde_json::from_slice(body).map_err(|e| match crate::input::json_too_deep(&e) {
+            Some(at) => format!("reply is nested more than {MAX_DEPTH} levels deep ({at})"),
+            None => format!("reply is not JSON ({e}): `{}`", quote(body, QUOTE_CHARS)),
+        })?;
 
     let final_response = match json.pointer(&mapping.output) {
         None | Some(Value::Null) => None,
@@ -123,7 +112,7 @@ fn parse_arguments(arguments: Option<&Value>) -> Result<Value, String> {
         Some(Value::String(s)) if s.trim().is_empty() => Value::Object(Map::new()),
         Some(Value::String(s)) => match serde_json::from_str(s) {
             Ok(v) => v,
-            Err(e) => match too_deep(&e) {
+            Err(e) => match crate::input::json_too_deep(&e) {
                 Some(at) => {
                     return Err(format!(
                         "its arguments string is nested more than {MAX_DEPTH} levels deep ({at})"

@@ -15,7 +15,7 @@ pub(crate) mod body;
 pub(crate) mod endpoint;
 mod error;
 mod http;
-pub(crate) mod mapping;
+mod mapping;
 mod process;
 pub(crate) mod retry;
 mod supervise;

@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 
 use crate::adapter::body::{self, BodyError};
 use crate::adapter::endpoint::{is_loopback, show_url};
-use crate::adapter::mapping::{MAX_DEPTH, too_deep};
 use crate::adapter::retry::{backoff, retry_after_delay};
+use crate::input::MAX_DEPTH;
 use crate::model::{JudgeProvider, JudgeSpec, RetrySpec};
 
 /// How much of an error reply's body a message quotes.
@@ -244,13 +244,16 @@ enum Attempt {
 
 /// The answer text in a provider reply.
 pub(crate) fn answer_text(kind: JudgeProvider, body: &str) -> Result<String, String> {
-    let v: Value = serde_json::from_str(body).map_err(|e| match too_deep(&e) {
-        Some(at) => format!("the judge's reply is nested more than {MAX_DEPTH} levels deep ({at})"),
-        None => format!(
-            "the judge's reply is not JSON: `{}`",
-            body.chars().take(BODY_CHARS).collect::<String>()
-        ),
-    })?;
+    let v: Value =
+        serde_json::from_str(body).map_err(|e| match crate::input::json_too_deep(&e) {
+            Some(at) => {
+                format!("the judge's reply is nested more than {MAX_DEPTH} levels deep ({at})")
+            }
+            None => format!(
+                "the judge's reply is not JSON: `{}`",
+                body.chars().take(BODY_CHARS).collect::<String>()
+            ),
+        })?;
     let text = match kind {
         JudgeProvider::Openai => v
             .pointer("/choices/0/message/content")
