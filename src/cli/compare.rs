@@ -5,35 +5,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{ConfigArg, INFRA, USAGE, exit};
+use super::{ConfigArg, GateArgs, INFRA, USAGE, exit};
 use crate::model::{Comparison, Plan, RunReport, VerdictStatus};
 use crate::report::comment::{CommentInput, render_comment};
-
-/// Flags shared by `run` and `compare` for the pull-request gate.
-#[derive(Debug, Args, Default)]
-pub struct GateArgs {
-    /// In GitHub Actions: download the newest artifact of this name from a successful run on
-    /// the default branch and compare against its results.json.
-    #[arg(long, value_name = "NAME")]
-    pub baseline_artifact: Option<String>,
-    /// Post (or update) the sticky PR comment.
-    #[arg(long)]
-    pub comment: bool,
-    /// Print the PR comment that would be posted, post nothing (even with `--comment`).
-    #[arg(long)]
-    pub comment_dry_run: bool,
-    /// The login the token writes comments as, when `GET /user` cannot tell (a GitHub App's
-    /// installation token: `my-app[bot]`). Default: the token's user, or
-    /// `github-actions[bot]` for the Actions `GITHUB_TOKEN`.
-    #[arg(long, value_name = "LOGIN")]
-    pub comment_author: Option<String>,
-    /// A minijinja template replacing templates/pr_comment.md.j2.
-    #[arg(long, value_name = "FILE")]
-    pub comment_template: Option<PathBuf>,
-    /// Token for the GitHub API (default: `GITHUB_TOKEN`).
-    #[arg(long, env = "GITHUB_TOKEN", hide_env_values = true)]
-    pub github_token: Option<String>,
-}
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {

@@ -11,7 +11,7 @@ use crate::model::{ChangeKind, Comparison, Outcome, RunReport, Secrets};
 use crate::report::WrittenReports;
 use crate::report::comment::Links;
 
-use super::compare::GateArgs;
+use super::GateArgs;
 
 /// The Actions environment, read once.
 pub(super) struct Env {
