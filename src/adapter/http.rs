@@ -3,6 +3,7 @@
 //! Owns the request body (a minijinja template compiled once, or the default JSON), the headers
 //! (`${VAR}` expanded at construction, kept as sensitive values) and the retry loop. It must not
 //! read the environment (the CLI passes a lookup function) nor print header values anywhere.
+//! A failed attempt is a [`Failure`] (in `failure.rs`) until the loop knows it was the last.
 
 use std::fmt;
 use std::time::{Duration, Instant, SystemTime};
@@ -15,6 +16,7 @@ use serde::Serialize;
 
 use super::body::{self, BodyError};
 use super::endpoint::{build_headers, is_loopback, resolve_url, show_url};
+use super::failure::{Detail, Failure};
 use super::mapping::{parse_reply, quote};
 use super::retry::{backoff, retry_after_delay};
 use super::{AdapterError, AgentReply, install_crypto_provider};
@@ -346,51 +348,6 @@ fn compile_template(source: &str) -> Result<Environment<'static>, AdapterError> 
     render_template(&env, "hello", &sample, "sample", &[], None)
         .map_err(|e| AdapterError::Template(format!("{e:#}")))?;
     Ok(env)
-}
-
-/// A failed attempt, before we know whether it is the last one.
-struct Failure {
-    kind: ErrorKind,
-    retryable: bool,
-    retry_after: Option<Duration>,
-    detail: Detail,
-}
-
-enum Detail {
-    Status {
-        status: StatusCode,
-        body: String,
-    },
-    Transport(String),
-    /// Not retried, so no attempt count is added.
-    Final(String),
-}
-
-impl Failure {
-    fn into_case_error(self, attempts: u32) -> CaseError {
-        let after = match attempts {
-            1 => "after 1 attempt".to_string(),
-            n => format!("after {n} attempts"),
-        };
-        let message = match self.detail {
-            Detail::Status { status, body } => {
-                let reason = status.canonical_reason().unwrap_or("");
-                let head = format!("HTTP {} {reason}", status.as_u16());
-                let head = head.trim_end();
-                if body.is_empty() {
-                    format!("{head} {after}")
-                } else {
-                    format!("{head} {after}: {body}")
-                }
-            }
-            Detail::Transport(text) => format!("{text} ({after})"),
-            Detail::Final(text) => text,
-        };
-        CaseError {
-            kind: self.kind,
-            message,
-        }
-    }
 }
 
 /// The innermost error of a chain ("Connection refused (os error 111)"), which is the part a

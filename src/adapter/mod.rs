@@ -14,6 +14,7 @@
 pub(crate) mod body;
 pub(crate) mod endpoint;
 mod error;
+mod failure;
 mod http;
 mod mapping;
 mod process;

@@ -1,16 +1,17 @@
-//! The sticky comment belongs to evalgate, against the fake GitHub API of `github.rs`: only the
-//! token's own comment that starts with the marker is updated; markers pasted by others or
-//! quoted from agent text are ignored; the Actions `GITHUB_TOKEN` (403 on `/user`) owns the
-//! `github-actions[bot]` comment; `--comment-dry-run` posts nothing.
+//! The sticky comment belongs to evalgate, against the fake GitHub API of
+//! `common/fake_github.rs`: only the token's own comment that starts with the marker is
+//! updated; markers pasted by others or quoted from agent text are ignored; the Actions
+//! `GITHUB_TOKEN` (403 on `/user`) owns the `github-actions[bot]` comment;
+//! `--comment-dry-run` posts nothing.
 
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::gate::{demo_results, text};
-use crate::github::{
+use crate::common::fake_github::{
     Actions, LOGIN, body_of, comment, comment_by, compare, compare_with, mount_user, requests,
 };
+use crate::gate::{demo_results, text};
 
 const OURS: &str = "<!-- evalgate:evalgate.yaml -->";
 const COMMENTS: &str = "/repos/acme/agent/issues/7/comments";

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod fake_agent;
+pub mod fake_github;
 pub mod fake_judge;
 pub mod fixtures;
 pub mod gauge;
