@@ -8,7 +8,7 @@ use reqwest::Url;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 
 use super::AdapterError;
-use crate::model::AgentSpec;
+use crate::model::{AgentSpec, expand_vars};
 
 /// The agent URL with `{port}` filled in; only `http` and `https` are accepted.
 pub(crate) fn resolve_url(template: &str, port: Option<u16>) -> Result<Url, AdapterError> {
@@ -95,42 +95,9 @@ pub(crate) fn build_headers(
     Ok(headers)
 }
 
-/// Replaces each `${NAME}` with the variable's value. Returns the name of the first unset
-/// variable. A `$` not followed by `{…}` is kept as is.
-pub(crate) fn expand_vars(
-    text: &str,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<String, String> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        let Some(len) = rest[start + 2..].find('}') else {
-            break;
-        };
-        let name = &rest[start + 2..start + 2 + len];
-        out.push_str(&rest[..start]);
-        out.push_str(&env(name).ok_or_else(|| name.to_string())?);
-        rest = &rest[start + 2 + len + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn expands_env_vars_and_reports_the_missing_one() {
-        let env = |k: &str| (k == "KEY").then(|| "s3cret".to_string());
-        assert_eq!(expand_vars("Bearer ${KEY}", &env).unwrap(), "Bearer s3cret");
-        assert_eq!(expand_vars("${KEY}-${KEY}", &env).unwrap(), "s3cret-s3cret");
-        assert_eq!(
-            expand_vars("$KEY and ${KEY", &env).unwrap(),
-            "$KEY and ${KEY"
-        );
-        assert_eq!(expand_vars("a ${OTHER} b", &env).unwrap_err(), "OTHER");
-    }
 
     #[test]
     fn shown_urls_drop_userinfo_query_and_fragment() {

@@ -17,9 +17,10 @@ use reqwest::Url;
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::Child;
 
-use super::endpoint::{expand_vars, show_url};
+use super::endpoint::show_url;
 use super::{AdapterError, install_crypto_provider};
 use crate::model::StartSpec;
+use crate::model::expand_vars;
 
 /// Lines of stderr kept for error messages.
 const TAIL_LINES: usize = 50;

@@ -6,8 +6,7 @@
 //! [`Secrets`] and mask with it. Warnings about values too short to mask name the variable,
 //! never the value.
 
-use crate::adapter::endpoint::expand_vars;
-use crate::model::{AgentSpec, JudgeSpec, Secrets};
+use crate::model::{AgentSpec, JudgeSpec, Secrets, expand_vars};
 
 /// What a config can expand from the environment.
 pub(super) struct Sources<'a> {

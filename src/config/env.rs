@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{AgentSpec, JudgeSpec};
+use crate::model::{AgentSpec, JudgeSpec, expand_vars};
 use reqwest::header::{HeaderName, HeaderValue};
 
 use super::error::Diagnostic;
@@ -34,7 +34,7 @@ pub(crate) fn check_agent_env(
             continue;
         }
         let Some(env) = env else { continue };
-        match expand(value, env) {
+        match expand_vars(value, env) {
             Err(var) => out.push(unset(at(), &format!("header `{name}`"), &var)),
             Ok(expanded) => {
                 if HeaderValue::from_str(&expanded).is_err() {
@@ -54,7 +54,7 @@ pub(crate) fn check_agent_env(
         return;
     };
     for (name, value) in &start.env {
-        if let Err(var) = expand(value, env) {
+        if let Err(var) = expand_vars(value, env) {
             let d = src.at_segs(
                 &[key("agent"), key("start"), key("env"), key(name.as_str())],
                 "",
@@ -94,22 +94,4 @@ fn unset(at: Diagnostic, place: &str, var: &str) -> Diagnostic {
         )),
         ..at
     }
-}
-
-/// `value` with each `${NAME}` replaced by its value, or the first name that is not set.
-/// (`config::agent` has already checked the `${…}` syntax.)
-fn expand(value: &str, env: Env<'_>) -> Result<String, String> {
-    let mut out = String::new();
-    let mut rest = value;
-    while let Some(i) = rest.find("${") {
-        let Some(end) = rest[i + 2..].find('}') else {
-            break;
-        };
-        let name = &rest[i + 2..i + 2 + end];
-        out.push_str(&rest[..i]);
-        out.push_str(&env(name).ok_or_else(|| name.to_string())?);
-        rest = &rest[i + 2 + end + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
 }

@@ -19,6 +19,7 @@ pub mod score;
 pub mod secret;
 pub mod trace;
 pub mod trajectory;
+mod vars;
 pub mod verdict;
 
 pub use args::{ArgExpect, ArgMatcher, ArgsSpec};
@@ -50,6 +51,7 @@ pub use score::{
 pub use secret::{MASK, MIN_SECRET_CHARS, Secrets, SecretsBuilder};
 pub use trace::{TraceMatch, TraceRecord, TraceRule, TraceRules};
 pub use trajectory::{CallStatus, ToolCall, Trajectory, Usage};
+pub use vars::expand_vars;
 pub use verdict::{
     CompositeRow, Counts, ErrorBudget, MetricRow, RowStatus, SliceRow, Verdict, VerdictStatus,
 };
