@@ -11,6 +11,9 @@ fi
 if [[ "${EVALGATE_COMMENT:-true}" == "true" && "${GITHUB_EVENT_NAME:-}" == pull_request* ]]; then
   args+=(--comment)
 fi
+if [[ -n "${EVALGATE_COMMENT_AUTHOR:-}" ]]; then
+  args+=(--comment-author "$EVALGATE_COMMENT_AUTHOR")
+fi
 if [[ -n "${EVALGATE_ARGS:-}" ]]; then
   # Word-split the extra arguments without glob expansion or evaluation.
   read -r -a extra <<< "$EVALGATE_ARGS"

@@ -138,6 +138,7 @@ async fn the_run_step_with_a_baseline_fails_and_comments() {
         files.path(),
         &[
             ("EVALGATE_COMMENT", "true"),
+            ("EVALGATE_COMMENT_AUTHOR", "github-actions[bot]"),
             ("EVALGATE_ARGS", &args),
             ("GITHUB_API_URL", &api),
             ("GITHUB_TOKEN", "ghs_fake_t0ken_for_tests"),
@@ -147,8 +148,19 @@ async fn the_run_step_with_a_baseline_fails_and_comments() {
     let outs = outputs(&files.path().join("output"));
     assert_eq!(outs[0], ("verdict".to_string(), "fail".to_string()));
     let reqs = server.received_requests().await.unwrap();
-    assert_eq!(reqs.len(), 2, "list, then create");
-    assert_eq!(reqs[1].method.as_str(), "POST");
+    // The `comment-author` input names the login, so `GET /user` is not asked.
+    let seen: Vec<String> = reqs
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            "GET /repos/acme/agent/issues/7/comments",
+            "POST /repos/acme/agent/issues/7/comments"
+        ],
+        "list, then create"
+    );
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("::error file=evals/support/v1.yaml,line=")
     );
