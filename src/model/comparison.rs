@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::metric::MetricName;
-use super::plan::Gate;
+use super::metric::Gate;
 use super::result::Outcome;
 
 /// Everything a reviewer needs to see what changed between the baseline and the head run.

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::plan::{Gate, RetrySpec};
+use super::metric::Gate;
+use super::retry::RetrySpec;
 
 /// One judge: a provider endpoint, a model and a rubric template.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -61,3 +61,12 @@ impl std::fmt::Display for MetricName {
         f.write_str(self.as_str())
     }
 }
+
+/// Whether a breach fails the gate or only warns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Gate {
+    #[default]
+    Block,
+    Warn,
+}

@@ -15,6 +15,7 @@ pub mod metric;
 pub mod plan;
 mod response;
 pub mod result;
+pub mod retry;
 pub mod score;
 pub mod secret;
 pub mod trace;
@@ -36,15 +37,16 @@ pub use comparison::{
     ScoreChange, Significance, TrajectoryDiff, UsageDelta, UsageTotals,
 };
 pub use judge::{Aggregate, JudgeCheck, JudgeKind, JudgeProvider, JudgeSpec, JudgeSummary};
-pub use metric::MetricName;
+pub use metric::{Gate, MetricName};
 pub use plan::{
-    AgentSpec, CompositePolicy, ConfigFile, DEFAULT_MAX_RESPONSE_BYTES, Gate, HttpMethod,
-    LoadedJudge, MetricPolicy, Plan, PolicySpec, PromoteSpec, ReportSpec, ResponseMapping,
-    RetrySpec, RunSpec, SliceFloor, StartSpec, Suite, SuiteSpec,
+    AgentSpec, CompositePolicy, ConfigFile, DEFAULT_MAX_RESPONSE_BYTES, HttpMethod, LoadedJudge,
+    MetricPolicy, Plan, PolicySpec, PromoteSpec, ReportSpec, ResponseMapping, RunSpec, SliceFloor,
+    StartSpec, Suite, SuiteSpec,
 };
 pub use result::{
     CaseError, CaseResult, DatasetRef, ErrorKind, Outcome, RunMeta, RunReport, SCHEMA_VERSION,
 };
+pub use retry::RetrySpec;
 pub use score::{
     AlignKind, AlignRow, Score, ScoreStatus, TrajectoryChecks, TrajectoryMetrics, TrajectoryScore,
 };

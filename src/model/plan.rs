@@ -10,7 +10,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::case::Case;
-use super::metric::MetricName;
+use super::metric::{Gate, MetricName};
+use super::retry::RetrySpec;
 
 /// `evalgate.yaml` as written.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -141,40 +142,6 @@ fn default_cost() -> String {
     "/cost_usd".into()
 }
 
-/// Retries on connect errors, timeouts, 429 and 5xx: exponential backoff with full jitter,
-/// `Retry-After` honoured (capped at `max_delay_ms`).
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RetrySpec {
-    /// Retries after the first attempt (0 = no retry).
-    #[serde(default = "default_retries")]
-    pub max_retries: u32,
-    #[serde(default = "default_base_delay")]
-    pub base_delay_ms: u64,
-    #[serde(default = "default_max_delay")]
-    pub max_delay_ms: u64,
-}
-
-impl Default for RetrySpec {
-    fn default() -> Self {
-        RetrySpec {
-            max_retries: default_retries(),
-            base_delay_ms: default_base_delay(),
-            max_delay_ms: default_max_delay(),
-        }
-    }
-}
-
-fn default_retries() -> u32 {
-    3
-}
-fn default_base_delay() -> u64 {
-    200
-}
-fn default_max_delay() -> u64 {
-    10_000
-}
-
 /// How to start the agent: a command with `{port}` in its arguments or `$PORT` in its
 /// environment, and a readiness URL polled until it answers 2xx.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -302,15 +269,6 @@ pub struct MetricPolicy {
 
 fn default_weight() -> f64 {
     1.0
-}
-
-/// Whether a breach fails the gate or only warns.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Gate {
-    #[default]
-    Block,
-    Warn,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

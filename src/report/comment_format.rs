@@ -1,9 +1,19 @@
 //! Number, usage and link formatting for the PR comment's view model.
 
+use serde::Serialize;
+
 use crate::model::UsageTotals;
 
-use super::comment_view::UsageRow;
 use super::format::fmt_ms;
+
+/// One row of the comment's cost and latency table: a quantity, head, base and delta, formatted.
+#[derive(Debug, Serialize)]
+pub struct UsageRow {
+    pub name: &'static str,
+    pub head: String,
+    pub base: String,
+    pub delta: String,
+}
 
 /// Reasons and titles in lists are cut to this many characters (details carry the rest).
 const MAX_REASON_CHARS: usize = 300;

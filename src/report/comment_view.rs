@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::model::{ChangeKind, Comparison, DeltaStatus, MetricDelta, RunReport};
 
-use super::comment_format::{cut, signed, url_path, usage_rows};
+use super::comment_format::{UsageRow, cut, signed, url_path, usage_rows};
 use super::format::{fmt_opt, status_label};
 use super::view::ReportView;
 
@@ -98,14 +98,6 @@ pub struct CaseDiffView {
     pub response_diff: Option<String>,
     /// `task_success 1.000 → 0.000` lines.
     pub scores: Vec<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct UsageRow {
-    pub name: &'static str,
-    pub head: String,
-    pub base: String,
-    pub delta: String,
 }
 
 pub fn kind_str(k: ChangeKind) -> &'static str {

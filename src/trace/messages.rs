@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::normalize::RawSpan;
+use super::span::RawSpan;
 
 /// One chat message as the instrumentations record it.
 #[derive(Debug, Default, Clone)]

@@ -12,6 +12,7 @@ mod messages;
 mod normalize;
 mod otlp;
 mod score;
+mod span;
 mod stream;
 
 #[cfg(test)]

@@ -15,37 +15,7 @@ use serde_json::Value;
 use crate::model::{CallStatus, ToolCall, TraceRecord, Trajectory};
 
 use super::messages::{input_messages, input_size, json_or_string, output_messages};
-
-/// A span with its ids in hex and its attributes as JSON.
-#[derive(Debug, Clone, Default)]
-pub struct RawSpan {
-    pub trace_id: String,
-    pub span_id: String,
-    pub parent: Option<String>,
-    pub name: String,
-    pub start: u64,
-    pub end: u64,
-    pub attrs: Vec<(String, Value)>,
-    pub events: Vec<(String, Vec<(String, Value)>)>,
-    pub error: bool,
-    pub message: String,
-    pub service: Option<String>,
-}
-
-impl RawSpan {
-    pub(super) fn attr(&self, key: &str) -> Option<&Value> {
-        self.attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-    }
-    fn str_attr(&self, key: &str) -> Option<&str> {
-        self.attr(key).and_then(Value::as_str)
-    }
-    fn u64_attr(&self, key: &str) -> Option<u64> {
-        self.attr(key).and_then(|v| {
-            v.as_u64()
-                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-        })
-    }
-}
+use super::span::RawSpan;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {

@@ -18,8 +18,9 @@ use std::path::{Path, PathBuf};
 
 use crate::model::TraceRecord;
 
-use super::normalize::{RawSpan, normalize};
+use super::normalize::normalize;
 use super::otlp::{Request, hex_id};
+use super::span::RawSpan;
 use super::{ReadStats, TraceError};
 
 const RECENT: usize = 4096;
