@@ -6,10 +6,14 @@
 //!
 //! Within a name every (expected, actual) pair is allowed, so a maximum matching pairs
 //! min(|E_n|, |A_n|) calls; among those the assignment maximizes, lexicographically,
-//! (Σ s, number of k-th ↔ k-th pairs, Σ k_e·k_a, −Σ |k_e − k_a|), k being the index of a call
-//! among the calls of its name. The third level keeps the relative order of the calls when the
-//! first two tie (an uncrossed pair of pairs always beats the crossed one). The objective is an
-//! exact integer (s rounded to 1e-6) so float noise cannot flip a tie.
+//! (number of full matches (s = 1), Σ s, number of k-th ↔ k-th pairs, Σ k_e·k_a,
+//! −Σ |k_e − k_a|), k being the index of a call among the calls of its name. Full matches come
+//! first so that an actual call that exactly equals an expected call is paired with it rather
+//! than crosswise for a higher Σ s (which would report it "out of order" and lose strict recall).
+//! The fourth level keeps the relative order of the calls when the first three tie (an uncrossed
+//! pair of pairs always beats the crossed one). The objective is an exact integer (s rounded to
+//! 1e-6, full decided by [`ArgScore::full`], not by the float) so float noise cannot flip a tie;
+//! [`Weights`] documents how large a group may be before it no longer fits in an `i128`.
 
 use std::collections::BTreeMap;
 
@@ -131,22 +135,8 @@ fn assign(group: &Group) -> Vec<(usize, usize)> {
     if n_e == 0 || n_a == 0 {
         return Vec::new();
     }
-    let m = n_e.min(n_a) as i128;
-    let n = n_e.max(n_a) as i128;
-    // The lexicographic objective packed into one integer, each level's total bounded below the
-    // next level's unit: Σ near < c3, Σ (kk·c3 + near) < c2, Σ (diag·c2 + …) < c1.
-    let c3 = m * n + 1;
-    let c2 = (m * n * n + 1) * c3;
-    let c1 = (m + 1) * c2;
-    let weight = |i: usize, j: usize| -> i128 {
-        let s = (group.score(i, j).value * 1e6).round() as i128;
-        let diag = i128::from(i == j);
-        let (i, j) = (i as i128, j as i128);
-        // Σ k_e·k_a strictly prefers uncrossed pairs, so ties keep the calls' relative order.
-        let kk = i * j;
-        let near = n - (i - j).abs();
-        s * c1 + diag * c2 + kk * c3 + near
-    };
+    let w = Weights::new(n_e.min(n_a), n_e.max(n_a));
+    let weight = |i: usize, j: usize| w.of(group.score(i, j), i, j);
     // Fast path for the usual shapes: one call on a side, or a perfect diagonal.
     if n_e == 1 || n_a == 1 {
         let candidates = (0..n_e).flat_map(|i| (0..n_a).map(move |j| (i, j)));
@@ -172,6 +162,77 @@ fn assign(group: &Group) -> Vec<(usize, usize)> {
         .into_iter()
         .map(|(r, c)| if transpose { (c, r) } else { (r, c) })
         .collect()
+}
+
+/// Scaling of s: the objective counts s in millionths.
+const S_UNIT: i128 = 1_000_000;
+
+/// The lexicographic objective packed into one integer: each level's total over the at most m
+/// pairs stays below the next level's unit, so no level can outweigh a higher one:
+/// Σ near ≤ m·n < c3, Σ (kk·c3 + near) < (m·n² + 1)·c3 = c2, Σ (diag·c2 + …) < (m + 1)·c2 = c1,
+/// Σ (s·c1 + …) < (m·S_UNIT + 1)·c1 = c0, and Σ (full·c0 + …) < (m + 1)·c0 = the bound B.
+///
+/// Overflow: the Hungarian method's potentials stay within a small multiple (≤ rows + 1) of the
+/// largest cost, and its INF is `i128::MAX / 4`; so the exact objective is used only when
+/// 4·(m + 2)·B fits below INF. That holds, e.g., up to 1,000 calls of one name on both sides, or
+/// 100 expected against 100,000 actual (B ≈ S_UNIT·m⁵·n³). Beyond that (never in a real case)
+/// the tie-break levels are dropped: weight = full·(m·S_UNIT + 1) + s, which still ranks
+/// full matches first and Σ s second exactly, and fits for any m < 10¹⁰.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Weights {
+    n: i128,
+    c0: i128,
+    c1: i128,
+    c2: i128,
+    c3: i128,
+}
+
+impl Weights {
+    /// Weights for a group pairing m = min(|E_n|, |A_n|) of n = max(|E_n|, |A_n|) calls.
+    fn new(m: usize, n: usize) -> Weights {
+        let (m, n) = (m as i128, n as i128);
+        let exact = || -> Option<Weights> {
+            let c3 = m.checked_mul(n)?.checked_add(1)?;
+            let c2 = m
+                .checked_mul(n)?
+                .checked_mul(n)?
+                .checked_add(1)?
+                .checked_mul(c3)?;
+            let c1 = (m + 1).checked_mul(c2)?;
+            let c0 = m.checked_mul(S_UNIT)?.checked_add(1)?.checked_mul(c1)?;
+            let bound = (m + 1).checked_mul(c0)?;
+            let headroom = bound.checked_mul(4 * (m + 2))?;
+            (headroom < i128::MAX / 4).then_some(Weights { n, c0, c1, c2, c3 })
+        };
+        exact().unwrap_or(Weights {
+            n,
+            c0: m * S_UNIT + 1,
+            c1: 1,
+            c2: 0,
+            c3: 0,
+        })
+    }
+
+    /// Whether the tie-break levels are in the objective (see the type's doc).
+    fn exact(&self) -> bool {
+        self.c3 != 0
+    }
+
+    /// The weight of pairing the i-th expected with the j-th actual call of a name.
+    fn of(&self, score: ArgScore, i: usize, j: usize) -> i128 {
+        let s = (score.value * 1e6).round() as i128;
+        let full = i128::from(score.full);
+        let diag = i128::from(i == j);
+        let (i, j) = (i as i128, j as i128);
+        // Σ k_e·k_a strictly prefers uncrossed pairs, so ties keep the calls' relative order.
+        let kk = i * j;
+        let near = self.n - (i - j).abs();
+        full * self.c0
+            + s * self.c1
+            + diag * self.c2
+            + kk * self.c3
+            + near * i128::from(self.exact())
+    }
 }
 
 /// Minimum-cost assignment of every row to a distinct column (`rows <= cols`), O(rows² · cols).
@@ -267,131 +328,4 @@ pub(crate) fn augment(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::{Value, json};
-
-    fn exp(name: &str, args: Option<Value>) -> ExpectedCall {
-        ExpectedCall {
-            name: name.to_string(),
-            args: args.map(|a| a.try_into().unwrap()),
-        }
-    }
-
-    fn pairs_of(e: &[ExpectedCall], a: &[ToolCall], mode: ArgsMode) -> Vec<(usize, usize)> {
-        let refs: Vec<&ExpectedCall> = e.iter().collect();
-        align(&refs, a, mode)
-            .pairs
-            .iter()
-            .map(|p| (p.e, p.a))
-            .collect()
-    }
-
-    #[test]
-    fn identical_duplicates_pair_on_the_diagonal() {
-        let e = [
-            exp("f", Some(json!({"x": 1}))),
-            exp("f", Some(json!({"x": 1}))),
-        ];
-        let a = [
-            ToolCall::ok("f", json!({"x": 1})),
-            ToolCall::ok("f", json!({"x": 1})),
-        ];
-        assert_eq!(pairs_of(&e, &a, ArgsMode::Subset), [(0, 0), (1, 1)]);
-    }
-
-    #[test]
-    fn optimal_beats_greedy() {
-        // Greedy (each expected call takes its best free actual call, first on ties) gives e0
-        // a0 (s = 1) and leaves e1 with a1 (s = 0.5): Σ = 1.5. The optimum crosses: Σ = 2.
-        let e = [
-            exp("f", Some(json!({"a": 1}))),
-            exp("f", Some(json!({"a": 1, "b": 2}))),
-        ];
-        let a = [
-            ToolCall::ok("f", json!({"a": 1, "b": 2})),
-            ToolCall::ok("f", json!({"a": 1, "b": 3})),
-        ];
-        assert_eq!(pairs_of(&e, &a, ArgsMode::Subset), [(0, 1), (1, 0)]);
-        // In exact mode, extra keys matter: the diagonal (0.5 + 0.5) loses to the cross (1 + 1).
-        let e = [
-            exp("f", Some(json!({"a": 1, "b": 2}))),
-            exp("f", Some(json!({"a": 1}))),
-        ];
-        let a = [
-            ToolCall::ok("f", json!({"a": 1})),
-            ToolCall::ok("f", json!({"a": 1, "b": 2})),
-        ];
-        assert_eq!(pairs_of(&e, &a, ArgsMode::Exact), [(0, 1), (1, 0)]);
-    }
-
-    #[test]
-    fn ties_pair_kth_with_kth() {
-        let e = [exp("f", None), exp("f", None), exp("f", None)];
-        let a: Vec<_> = (0..3).map(|i| ToolCall::ok("f", json!({"i": i}))).collect();
-        assert_eq!(pairs_of(&e, &a, ArgsMode::Subset), [(0, 0), (1, 1), (2, 2)]);
-        // Unequal sizes: the k-th still goes with the k-th, the rest stays unpaired.
-        assert_eq!(pairs_of(&e[..2], &a, ArgsMode::Subset), [(0, 0), (1, 1)]);
-        assert_eq!(pairs_of(&e, &a[..1], ArgsMode::Subset), [(0, 0)]);
-        // Equal partial scores everywhere: still the diagonal, not the first maximum found.
-        let e = [
-            exp("f", Some(json!({"a": 1, "b": 1}))),
-            exp("f", Some(json!({"a": 1, "b": 1}))),
-        ];
-        let a = [
-            ToolCall::ok("f", json!({"a": 1})),
-            ToolCall::ok("f", json!({"a": 1})),
-        ];
-        assert_eq!(pairs_of(&e, &a, ArgsMode::Subset), [(0, 0), (1, 1)]);
-    }
-
-    #[test]
-    fn pairs_as_many_as_possible_even_at_zero_score() {
-        let e = [exp("f", Some(json!({"x": 1}))), exp("g", None)];
-        let a = [
-            ToolCall::ok("h", json!({})),
-            ToolCall::ok("f", json!({"x": 2})),
-        ];
-        let refs: Vec<&ExpectedCall> = e.iter().collect();
-        let al = align(&refs, &a, ArgsMode::Subset);
-        assert_eq!(al.pairs.len(), 1);
-        assert_eq!((al.pairs[0].e, al.pairs[0].a), (0, 1));
-        assert_eq!(al.pairs[0].score.value, 0.0);
-        assert!(!al.full(0, 1) && !al.full(1, 0));
-    }
-
-    #[test]
-    fn hungarian_matches_brute_force_on_small_matrices() {
-        // Pseudo-random matrices; compare the optimum weight against all permutations.
-        let mut seed = 7u64;
-        let mut next = move || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as i128 % 10
-        };
-        for (rows, cols) in [(2, 2), (2, 3), (3, 3), (3, 4), (4, 4)] {
-            let m: Vec<i128> = (0..rows * cols).map(|_| next()).collect();
-            let got: i128 = hungarian(rows, cols, |r, c| m[r * cols + c])
-                .iter()
-                .map(|&(r, c)| m[r * cols + c])
-                .sum();
-            assert_eq!(got, brute(rows, cols, &m, 0, &mut vec![false; cols]));
-        }
-    }
-
-    fn brute(rows: usize, cols: usize, m: &[i128], r: usize, used: &mut Vec<bool>) -> i128 {
-        if r == rows {
-            return 0;
-        }
-        let mut best = i128::MAX;
-        for c in 0..cols {
-            if !used[c] {
-                used[c] = true;
-                best = best.min(m[r * cols + c] + brute(rows, cols, m, r + 1, used));
-                used[c] = false;
-            }
-        }
-        best
-    }
-}
+mod tests;

@@ -400,5 +400,6 @@ fn long_explanations_are_capped() {
     );
 }
 
+mod full_first;
 mod peers;
 mod props;
