@@ -226,8 +226,8 @@ fn length(v: &Value) -> Result<ArgExpect, String> {
 fn normalize(v: &Value) -> Result<Normalize, String> {
     let bad = |got: &Value| {
         format!(
-            "`normalize` takes a list of {} (or the preset `bfcl` alone), got `{got}`",
-            Normalize::STEPS[..3]
+            "`normalize` takes a list of the steps {} (or one step alone), got `{got}`",
+            Normalize::STEPS
                 .iter()
                 .map(|s| format!("`{s}`"))
                 .collect::<Vec<_>>()
@@ -281,7 +281,7 @@ pub(super) fn expect_schema() -> Value {
             "normalize": {
                 "description": "String normalisation for equals, one_of, contains, items.",
                 "anyOf": [
-                    {"const": "bfcl"},
+                    {"enum": Normalize::STEPS},
                     {"type": "array", "items": {"enum": Normalize::STEPS}}
                 ]
             },

@@ -103,6 +103,10 @@ fn normalize_steps_and_presets() {
         ..Normalize::default()
     };
     assert_eq!(case.apply("ÄÖ İ"), "äö i\u{307}");
+    let c = ArgExpect::compile(&json!({"equals": "x", "normalize": ["bfcl", "case"]})).unwrap();
+    assert!(
+        matches!(c, ArgExpect::Matcher(Matcher { normalize, .. }) if normalize.bfcl && normalize.case)
+    );
     let c = ArgExpect::compile(&json!({"equals": "x", "normalize": "bfcl"})).unwrap();
     assert!(matches!(c, ArgExpect::Matcher(Matcher { normalize, .. }) if normalize.bfcl));
 }
@@ -144,7 +148,9 @@ fn bad_matchers_say_what_is_wrong() {
     );
     let e = err(json!({"equals": "x", "normalize": ["lower"]}));
     assert!(
-        e.starts_with("`normalize` takes a list of `case`, `whitespace`, `punctuation`"),
+        e.starts_with(
+            "`normalize` takes a list of the steps `case`, `whitespace`, `punctuation`, `bfcl`"
+        ),
         "{e}"
     );
     let e = err(json!({"ignore_case": true}));
