@@ -203,6 +203,13 @@ fn table() -> Vec<(&'static str, Vec<File>)> {
             )],
         ),
         (
+            "args_matcher_nested_in_optional",
+            vec![v2(
+                "args: { invoice_id: INV-2207 }",
+                "args: { invoice_id: { optional: { each: { type: str } } } }",
+            )],
+        ),
+        (
             "response_regex_invalid",
             vec![v2(
                 "- regex: \"(?i)shipped|on its way\"",

@@ -4,7 +4,9 @@
 //! Owns JSON equality with numbers compared by value, the matcher semantics and the
 //! description of a mismatch (dotted key path, expected, got). It must not pair calls or
 //! decide checks: that is `pairing` and `trajectory`. Scoring without details allocates
-//! nothing, because pairing scores every same-name (expected, actual) pair.
+//! nothing, because pairing scores every same-name (expected, actual) pair; the exceptions are
+//! the matchers that need it (`normalize` builds the normalised strings, `items_any_order` its
+//! bipartite graph). The matcher checks themselves are in `matcher`.
 
 use serde_json::{Map, Value};
 
