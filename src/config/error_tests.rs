@@ -161,6 +161,55 @@ fn table() -> Vec<(&'static str, Vec<File>)> {
             )],
         ),
         (
+            "args_matcher_key_unknown",
+            vec![v2(
+                "args: { invoice_id: INV-2207 }",
+                "args: { invoice_id: { regex: \"^INV-\", tpye: string } }",
+            )],
+        ),
+        (
+            "args_matcher_gt_not_a_number",
+            vec![v2(
+                "args: { invoice_id: INV-2207 }",
+                "args: { invoice_id: { gt: INV-2207 } }",
+            )],
+        ),
+        (
+            "args_matcher_gt_on_string_type",
+            vec![v2(
+                "args: { invoice_id: INV-2207 }",
+                "args: { invoice_id: { type: string, gt: 5 } }",
+            )],
+        ),
+        (
+            "args_matcher_type_unknown",
+            vec![v2(
+                "args: { invoice_id: INV-2207 }",
+                "args: { invoice_id: { type: int } }",
+            )],
+        ),
+        (
+            "args_matcher_optional_combined",
+            vec![v2(
+                "args: { invoice_id: INV-2207 }",
+                "args: { invoice_id: { optional: INV-2207, type: string } }",
+            )],
+        ),
+        (
+            "args_matcher_normalize_unknown",
+            vec![v2(
+                "args: { invoice_id: INV-2207 }",
+                "args: { invoice_id: { equals: INV-2207, normalize: [lower] } }",
+            )],
+        ),
+        (
+            "args_matcher_nested_in_optional",
+            vec![v2(
+                "args: { invoice_id: INV-2207 }",
+                "args: { invoice_id: { optional: { each: { type: str } } } }",
+            )],
+        ),
+        (
             "response_regex_invalid",
             vec![v2(
                 "- regex: \"(?i)shipped|on its way\"",

@@ -90,6 +90,12 @@ mod tests {
         - name: fetch_invoice
           args: { invoice_id: INV-2207 }
         - any_order: [{ name: a }, { name: b }]
+        - name: refund
+          args:
+            amount: { type: integer, lte: 500 }
+            note: { optional: { not_regex: "(?i)sorry" } }
+            tags: { items_any_order: [a, B], normalize: [case], length: { gte: 2 } }
+            city: { one_of: ["Los Angeles, CA", { regex: "^LA" }], normalize: bfcl }
       forbid: [issue_refund]
       max_calls: 4
     response:
@@ -105,6 +111,8 @@ mod tests {
             .collect();
         assert!(errors.is_empty(), "{errors:#?}");
         assert!(!v.is_valid(&to_json("- id: a\n  input: hi\n  expct: {}\n").unwrap()));
+        let bad_type = "- id: a\n  input: hi\n  expect: { trajectory: { calls: [{ name: f, args: { n: { type: int } } }] } }\n";
+        assert!(!v.is_valid(&to_json(bad_type).unwrap()));
         assert!(!v.is_valid(
             &to_json("- id: a\n  input: hi\n  expect: { response: [{contain: x}] }\n").unwrap()
         ));

@@ -232,10 +232,9 @@ fn offending_call_item(outline: &Outline, path: &[Seg], message: &str) -> Option
 /// the prefixes into a path (`…calls[0].args.a.b`) pointing at the bad value.
 fn args_error_path(outline: &Outline, path: &[Seg], message: &str) -> (Vec<Seg>, String) {
     let mut full = path.to_vec();
-    let names_args = message.starts_with("in `")
-        || message.starts_with("a matcher takes")
-        || message.starts_with("`tol` ")
-        || message.starts_with('`') && message.contains(" takes ");
+    // Every `ArgsSpec` error about a value names its argument first (the top level is always
+    // argument names), so the prefix identifies them.
+    let names_args = message.starts_with("in `") || message.starts_with("`args` takes");
     let at_call = matches!(path.last(), Some(Seg::Index(_)))
         && outline
             .node(path)
@@ -251,17 +250,19 @@ fn args_error_path(outline: &Outline, path: &[Seg], message: &str) -> (Vec<Seg>,
         full.push(key(k));
         rest = tail;
     }
-    // Point at the matcher's value (`regex: "("`), not the `{` of its mapping.
-    for form in ["regex", "any", "one_of", "approx", "tol"] {
-        if rest.starts_with(&format!("`{form}` "))
-            || (form == "regex" && rest.starts_with("invalid regex"))
-        {
-            let mut with_form = full.clone();
-            with_form.push(key(form));
-            if outline.node(&with_form).is_some() {
-                full = with_form;
-            }
-            break;
+    // Point at the matcher key's value (`regex: "("`), not the `{` of its mapping: the message
+    // names the key first ("`type` takes …", "unknown matcher key `tpye`", "invalid regex").
+    let named = rest
+        .strip_prefix("unknown matcher key `")
+        .or_else(|| rest.strip_prefix('`'))
+        .and_then(|r| r.split_once('`'))
+        .map(|(k, _)| k)
+        .or_else(|| rest.starts_with("invalid regex").then_some("regex"));
+    if let Some(k) = named {
+        let mut with_key = full.clone();
+        with_key.push(key(k));
+        if outline.node(&with_key).is_some() {
+            full = with_key;
         }
     }
     (full, rest.to_string())

@@ -1,17 +1,40 @@
 //! Argument expectations: literals, nested objects and matchers, compiled once from JSON.
 //!
-//! DESIGN §4: a matcher is an object whose keys are all among `regex`, `any`, `one_of`,
-//! `approx` (+ `tol`), `contains`, `equals`; any other object is a literal object scored
-//! recursively. Compilation happens when a case is read (so a bad regex is a config error with
-//! a position), scoring lives in `scorer`.
+//! DESIGN §4: a matcher is an object whose keys are all matcher keys ([`MATCHER_KEYS`]); its
+//! keys combine (all must hold). Any other object is a literal object scored recursively; an
+//! object that mixes matcher keys with other keys is an error (ambiguous: `equals` compares such
+//! an object literally). Compilation happens when a case is read (so a bad regex is a config
+//! error with a position, see `compile`), scoring lives in `scorer`.
+
+mod compile;
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Keys that turn an object into a matcher.
+/// Their order is the order in which a matcher's checks run and are described.
 pub const MATCHER_KEYS: &[&str] = &[
-    "regex", "any", "one_of", "approx", "tol", "contains", "equals",
+    "type",
+    "regex",
+    "not_regex",
+    "any",
+    "one_of",
+    "approx",
+    "tol",
+    "contains",
+    "ignore_case",
+    "equals",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "optional",
+    "normalize",
+    "items",
+    "items_any_order",
+    "each",
+    "length",
 ];
 
 /// What one argument (or the whole argument object) is expected to be.
@@ -21,117 +44,203 @@ pub enum ArgExpect {
     Literal(Value),
     /// A literal object: each key scored recursively (partial credit).
     Object(Vec<(String, ArgExpect)>),
-    /// A matcher object.
-    Matcher(ArgMatcher),
+    /// A matcher object: every check must hold.
+    Matcher(Matcher),
+    /// `{optional: e}`: the key may be absent; when present it is scored against `e`.
+    Optional(Box<ArgExpect>),
 }
 
-/// The matcher forms of DESIGN §4.
+/// The checks of one matcher object (all must hold) and the string normalisation they share.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    pub checks: Vec<ArgMatcher>,
+    pub normalize: Normalize,
+}
+
+/// One key of a matcher object (DESIGN §4).
 #[derive(Debug, Clone)]
 pub enum ArgMatcher {
     /// String search (the value must be a string).
     Regex(Regex),
+    /// A string the regex does not find (the value must be a string).
+    NotRegex(Regex),
     /// `{any: true}`: key present; `{any: false}`: key absent.
     Any(bool),
-    /// One of these literals.
-    OneOf(Vec<Value>),
+    /// One of these options: literals (compared whole) or matchers.
+    OneOf(Vec<ArgExpect>),
     /// A number within `tol` (absolute) of the target.
     Approx { value: f64, tol: f64 },
-    /// Substring of a string, or an element of an array.
-    Contains(Value),
+    /// Substring of a string, or an element of an array; `ignore_case` adds `case` normalisation.
+    Contains { needle: Value, ignore_case: bool },
     /// A literal compared whole (for objects that look like matchers).
     Equals(Value),
+    /// A numeric comparison with a bound (`gt`, `gte`, `lt`, `lte`); the value must be a number.
+    Cmp(Cmp, f64),
+    /// A JSON type.
+    Type(JsonType),
+    /// An array whose items satisfy these expectations one by one, in order.
+    Items(Vec<ArgExpect>),
+    /// An array whose items satisfy these expectations one to one, in any order.
+    ItemsAnyOrder(Vec<ArgExpect>),
+    /// An array every item of which satisfies the expectation.
+    Each(Box<ArgExpect>),
+    /// An array whose length satisfies the expectation (a number or numeric comparisons).
+    Length(Box<ArgExpect>),
+}
+
+/// The numeric comparisons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+}
+
+impl Cmp {
+    /// The key that writes it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Cmp::Gt => "gt",
+            Cmp::Gte => "gte",
+            Cmp::Lt => "lt",
+            Cmp::Lte => "lte",
+        }
+    }
+    /// The mathematical sign (`≤`), for explanations.
+    pub fn sign(self) -> &'static str {
+        match self {
+            Cmp::Gt => ">",
+            Cmp::Gte => "≥",
+            Cmp::Lt => "<",
+            Cmp::Lte => "≤",
+        }
+    }
+    /// Whether `x` stands in this relation to `bound`.
+    pub fn holds(self, x: f64, bound: f64) -> bool {
+        match self {
+            Cmp::Gt => x > bound,
+            Cmp::Gte => x >= bound,
+            Cmp::Lt => x < bound,
+            Cmp::Lte => x <= bound,
+        }
+    }
+}
+
+/// The values of `type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    Integer,
+    Number,
+    String,
+    Boolean,
+    Array,
+    Object,
+    Null,
+}
+
+impl JsonType {
+    pub const ALL: [JsonType; 7] = [
+        JsonType::Integer,
+        JsonType::Number,
+        JsonType::String,
+        JsonType::Boolean,
+        JsonType::Array,
+        JsonType::Object,
+        JsonType::Null,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JsonType::Integer => "integer",
+            JsonType::Number => "number",
+            JsonType::String => "string",
+            JsonType::Boolean => "boolean",
+            JsonType::Array => "array",
+            JsonType::Object => "object",
+            JsonType::Null => "null",
+        }
+    }
+    /// "an integer", "null": the type as it follows "is not".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            JsonType::Integer => "an integer",
+            JsonType::Number => "a number",
+            JsonType::String => "a string",
+            JsonType::Boolean => "a boolean",
+            JsonType::Array => "an array",
+            JsonType::Object => "an object",
+            JsonType::Null => "null",
+        }
+    }
+    /// Whether `v` has this type. `integer` is a JSON number written without a fraction or
+    /// exponent (`90.0` is a number, not an integer), as the agent's JSON had it.
+    pub fn holds(self, v: &Value) -> bool {
+        match self {
+            JsonType::Integer => v.as_i64().is_some() || v.as_u64().is_some(),
+            JsonType::Number => v.is_number(),
+            JsonType::String => v.is_string(),
+            JsonType::Boolean => v.is_boolean(),
+            JsonType::Array => v.is_array(),
+            JsonType::Object => v.is_object(),
+            JsonType::Null => v.is_null(),
+        }
+    }
+}
+
+/// String normalisation applied to both sides of a string comparison (README "Argument
+/// matchers" documents the character sets; keep the two in step).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Normalize {
+    /// Unicode lowercase (`str::to_lowercase`).
+    pub case: bool,
+    /// Remove every Unicode whitespace character (`char::is_whitespace`).
+    pub whitespace: bool,
+    /// Remove ASCII punctuation (`char::is_ascii_punctuation`: ``!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~``).
+    pub punctuation: bool,
+    /// BFCL's preset: remove ` ,./-_*^` (space included, other whitespace not), then lowercase.
+    pub bfcl: bool,
+}
+
+impl Normalize {
+    /// The steps as written in a dataset.
+    pub const STEPS: &[&str] = &["case", "whitespace", "punctuation", "bfcl"];
+
+    pub fn is_none(self) -> bool {
+        self == Normalize::default()
+    }
+
+    /// `s` normalised.
+    pub fn apply(self, s: &str) -> String {
+        let kept = s.chars().filter(|c| {
+            !(self.whitespace && c.is_whitespace()
+                || self.punctuation && c.is_ascii_punctuation()
+                || self.bfcl && " ,./-_*^".contains(*c))
+        });
+        if self.case || self.bfcl {
+            kept.flat_map(char::to_lowercase).collect()
+        } else {
+            kept.collect()
+        }
+    }
+
+    /// The names of the active steps (for explanations).
+    pub fn names(self) -> Vec<&'static str> {
+        let on = [self.case, self.whitespace, self.punctuation, self.bfcl];
+        Self::STEPS
+            .iter()
+            .zip(on)
+            .filter(|(_, on)| *on)
+            .map(|(s, _)| *s)
+            .collect()
+    }
 }
 
 impl ArgExpect {
     /// Compiles a JSON expectation. Errors are short sentences naming the bad value and the
     /// valid options; the caller adds the position.
     pub fn compile(value: &Value) -> Result<ArgExpect, String> {
-        match value {
-            Value::Object(map) if is_matcher(map) => compile_matcher(map).map(ArgExpect::Matcher),
-            Value::Object(map) => map
-                .iter()
-                .map(|(k, v)| {
-                    ArgExpect::compile(v)
-                        .map(|e| (k.clone(), e))
-                        .map_err(|e| format!("in `{k}`: {e}"))
-                })
-                .collect::<Result<Vec<_>, _>>()
-                .map(ArgExpect::Object),
-            other => Ok(ArgExpect::Literal(other.clone())),
-        }
+        compile::expect(value)
     }
-}
-
-fn is_matcher(map: &Map<String, Value>) -> bool {
-    !map.is_empty() && map.keys().all(|k| MATCHER_KEYS.contains(&k.as_str()))
-}
-
-fn compile_matcher(map: &Map<String, Value>) -> Result<ArgMatcher, String> {
-    let forms: Vec<&str> = map
-        .keys()
-        .map(String::as_str)
-        .filter(|k| *k != "tol")
-        .collect();
-    if forms.len() != 1 {
-        return Err(format!(
-            "a matcher takes exactly one of `regex`, `any`, `one_of`, `approx`, `contains`, `equals`; found {}",
-            if forms.is_empty() {
-                "none (`tol` goes with `approx`)".to_string()
-            } else {
-                forms
-                    .iter()
-                    .map(|f| format!("`{f}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
-        ));
-    }
-    if map.contains_key("tol") && forms[0] != "approx" {
-        return Err("`tol` is only valid together with `approx`".to_string());
-    }
-    let v = &map[forms[0]];
-    match forms[0] {
-        "regex" => {
-            let pattern = v
-                .as_str()
-                .ok_or_else(|| format!("`regex` takes a string, got `{v}`"))?;
-            Regex::new(pattern)
-                .map(ArgMatcher::Regex)
-                .map_err(|e| format!("invalid regex `{pattern}`: {}", first_line(&e.to_string())))
-        }
-        "any" => v
-            .as_bool()
-            .map(ArgMatcher::Any)
-            .ok_or_else(|| format!("`any` takes `true` or `false`, got `{v}`")),
-        "one_of" => v
-            .as_array()
-            .map(|a| ArgMatcher::OneOf(a.clone()))
-            .ok_or_else(|| format!("`one_of` takes a list of values, got `{v}`")),
-        "approx" => {
-            let value = v
-                .as_f64()
-                .ok_or_else(|| format!("`approx` takes a number, got `{v}`"))?;
-            let tol = match map.get("tol") {
-                None => 0.0,
-                Some(t) => t
-                    .as_f64()
-                    .filter(|t| *t >= 0.0)
-                    .ok_or_else(|| format!("`tol` takes a number ≥ 0, got `{t}`"))?,
-            };
-            Ok(ArgMatcher::Approx { value, tol })
-        }
-        "contains" => Ok(ArgMatcher::Contains(v.clone())),
-        "equals" => Ok(ArgMatcher::Equals(v.clone())),
-        _ => unreachable!("filtered by MATCHER_KEYS"),
-    }
-}
-
-fn first_line(s: &str) -> String {
-    s.lines()
-        .rfind(|l| !l.trim().is_empty())
-        .unwrap_or(s)
-        .trim()
-        .to_string()
 }
 
 /// The expected arguments of one call: the JSON as written (for reports) and its compiled form.
@@ -144,12 +253,14 @@ pub struct ArgsSpec {
 impl TryFrom<Value> for ArgsSpec {
     type Error = String;
     fn try_from(raw: Value) -> Result<Self, String> {
-        if !raw.is_object() {
+        let Value::Object(map) = &raw else {
             return Err(format!(
                 "`args` takes a mapping of argument names to expected values, got `{raw}`"
             ));
-        }
-        let compiled = ArgExpect::compile(&raw)?;
+        };
+        // The top level always names arguments, so a tool may have an argument called `type`
+        // or `items` without it being read as a matcher.
+        let compiled = compile::fields(map).map(ArgExpect::Object)?;
         Ok(ArgsSpec { raw, compiled })
     }
 }
@@ -180,38 +291,8 @@ impl schemars::JsonSchema for ArgsSpec {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": "object",
-            "description": "Expected arguments: each value is a literal (JSON equality, numbers by value), a literal object (scored recursively) or a matcher object with exactly one of regex, any, one_of, approx (+ tol), contains, equals.",
-            "additionalProperties": true
+            "description": "Expected arguments by name: each value is a literal (JSON equality, numbers by value), a literal object (scored recursively) or a matcher object (keys combine, all must hold).",
+            "additionalProperties": compile::expect_schema()
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn objects_with_only_matcher_keys_are_matchers() {
-        let e = ArgExpect::compile(&json!({"regex": "(?i)refund"})).unwrap();
-        assert!(matches!(e, ArgExpect::Matcher(ArgMatcher::Regex(_))));
-        let e = ArgExpect::compile(&json!({"approx": 1.5, "tol": 0.1})).unwrap();
-        assert!(matches!(e, ArgExpect::Matcher(ArgMatcher::Approx { tol, .. }) if tol == 0.1));
-        let e = ArgExpect::compile(&json!({"regex": "x", "city": "Oslo"})).unwrap();
-        assert!(matches!(e, ArgExpect::Object(_)));
-        let e = ArgExpect::compile(&json!({})).unwrap();
-        assert!(matches!(e, ArgExpect::Object(ref v) if v.is_empty()));
-    }
-
-    #[test]
-    fn bad_matchers_say_what_is_wrong() {
-        let err = ArgExpect::compile(&json!({"a": {"regex": "("}})).unwrap_err();
-        assert!(err.starts_with("in `a`: invalid regex `(`"), "{err}");
-        let err = ArgExpect::compile(&json!({"regex": "x", "any": true})).unwrap_err();
-        assert!(err.contains("exactly one of"), "{err}");
-        let err = ArgExpect::compile(&json!({"tol": 1})).unwrap_err();
-        assert!(err.contains("`tol` goes with `approx`"), "{err}");
-        let err = ArgExpect::compile(&json!({"any": "yes"})).unwrap_err();
-        assert!(err.contains("`any` takes `true` or `false`"), "{err}");
     }
 }

@@ -23,7 +23,7 @@ pub mod trajectory;
 mod vars;
 pub mod verdict;
 
-pub use args::{ArgExpect, ArgMatcher, ArgsSpec};
+pub use args::{ArgExpect, ArgMatcher, ArgsSpec, Cmp, JsonType, Matcher, Normalize};
 pub use calibration::{
     CalibrationItem, CalibrationReport, ConfusionCounts, FingerprintParts, HumanLabel,
     LENGTH_BIAS_FLAG, LengthBiasProbe,

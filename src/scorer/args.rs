@@ -4,11 +4,15 @@
 //! Owns JSON equality with numbers compared by value, the matcher semantics and the
 //! description of a mismatch (dotted key path, expected, got). It must not pair calls or
 //! decide checks: that is `pairing` and `trajectory`. Scoring without details allocates
-//! nothing, because pairing scores every same-name (expected, actual) pair.
+//! nothing, because pairing scores every same-name (expected, actual) pair; the exceptions are
+//! the matchers that need it (`normalize` builds the normalised strings, `items_any_order` its
+//! bipartite graph). The matcher checks themselves are in `matcher`.
 
 use serde_json::{Map, Value};
 
-use crate::model::{ArgExpect, ArgMatcher, ArgsMode, ArgsSpec};
+use crate::model::{ArgExpect, ArgsMode, ArgsSpec, Normalize};
+
+mod matcher;
 
 /// The result of scoring one (expected, actual) pair.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,6 +48,9 @@ pub(crate) struct Mismatch {
     pub expected: String,
     /// What was there, or `None` when the key was missing.
     pub actual: Option<String>,
+    /// Why the value fails, phrased to follow it (`is not ≤ 500`); `None` when "expected …, got
+    /// …" says it (literals and the original matchers).
+    pub reason: Option<String>,
 }
 
 /// The arguments of an actual call as scored: `null` (no arguments reported) is `{}`.
@@ -96,8 +103,22 @@ fn score_value(
             };
             return score_object(fields, map, mode, path, sink);
         }
+        // Present: scored as the inner expectation (partial credit for an inner object).
+        ArgExpect::Optional(inner) => return score_value(inner, actual, mode, path, sink),
         ArgExpect::Literal(lit) => of(json_eq(lit, actual)),
-        ArgExpect::Matcher(m) => of(matcher_holds(m, actual)),
+        ArgExpect::Matcher(m) => {
+            let failed = m
+                .checks
+                .iter()
+                .find(|c| !matcher::holds(c, actual, m.normalize, mode));
+            if let (Some(check), Some(sink)) = (failed, sink) {
+                let (expected, reason) = matcher::explain(check, actual, m.normalize, mode);
+                let mut found = mismatch(path, expected, Some(actual));
+                found.reason = reason;
+                sink.push(found);
+            }
+            return of(failed.is_none());
+        }
     };
     if !score.full
         && let Some(sink) = sink
@@ -105,6 +126,15 @@ fn score_value(
         sink.push(mismatch(path, describe(expect), Some(actual)));
     }
     score
+}
+
+/// Whether `actual` satisfies `expect` fully (matchers nested in matchers are all or nothing).
+fn holds(expect: &ArgExpect, actual: &Value, norm: Normalize, mode: ArgsMode) -> bool {
+    match expect {
+        // A literal under a matcher compares with the matcher's normalisation.
+        ArgExpect::Literal(lit) => json_eq_norm(lit, actual, norm),
+        other => score_value(other, actual, mode, "", None).full,
+    }
 }
 
 fn score_object(
@@ -120,7 +150,7 @@ fn score_object(
     for (key, expect) in fields {
         let sub = join(path, key);
         let got = match (map.get(key), expect) {
-            (None, ArgExpect::Matcher(ArgMatcher::Any(false))) => FULL,
+            (None, e) if absent_ok(e) => FULL,
             (None, _) => {
                 if let Some(sink) = sink.as_deref_mut() {
                     sink.push(mismatch(&sub, describe(expect), None));
@@ -153,30 +183,28 @@ fn score_object(
     }
 }
 
-fn matcher_holds(m: &ArgMatcher, actual: &Value) -> bool {
-    match m {
-        ArgMatcher::Regex(re) => actual.as_str().is_some_and(|s| re.is_match(s)),
-        // Reaching here means the key is present.
-        ArgMatcher::Any(present) => *present,
-        ArgMatcher::OneOf(options) => options.iter().any(|o| json_eq(o, actual)),
-        ArgMatcher::Approx { value, tol } => actual.as_f64().is_some_and(|x| {
-            // A relative epsilon so that `1.6` is within `0.1` of `1.5` despite binary floats.
-            let slack = 1e-12 * (1.0 + value.abs().max(x.abs()));
-            (x - value).abs() <= tol + slack
-        }),
-        ArgMatcher::Contains(needle) => match (actual, needle) {
-            (Value::String(s), Value::String(n)) => s.contains(n.as_str()),
-            (Value::Array(items), _) => items.iter().any(|i| json_eq(needle, i)),
-            _ => false,
-        },
-        ArgMatcher::Equals(lit) => json_eq(lit, actual),
+/// Whether a missing key satisfies the expectation (`{any: false}`, `{optional: …}`).
+fn absent_ok(expect: &ArgExpect) -> bool {
+    match expect {
+        ArgExpect::Optional(_) => true,
+        ArgExpect::Matcher(m) => m
+            .checks
+            .iter()
+            .any(|c| matches!(c, crate::model::ArgMatcher::Any(false))),
+        _ => false,
     }
 }
 
 /// JSON equality with numbers compared by value (`100 == 100.0`, `true != 1`); arrays whole and
 /// in order, objects key by key.
 pub(crate) fn json_eq(a: &Value, b: &Value) -> bool {
+    json_eq_norm(a, b, Normalize::default())
+}
+
+/// [`json_eq`] with strings (also inside arrays and objects) compared after `norm`.
+pub(crate) fn json_eq_norm(a: &Value, b: &Value, norm: Normalize) -> bool {
     match (a, b) {
+        (Value::String(x), Value::String(y)) if !norm.is_none() => norm.apply(x) == norm.apply(y),
         (Value::Number(x), Value::Number(y)) => {
             if let (Some(x), Some(y)) = (x.as_i64(), y.as_i64()) {
                 x == y
@@ -187,12 +215,12 @@ pub(crate) fn json_eq(a: &Value, b: &Value) -> bool {
             }
         }
         (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_eq(x, y))
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_eq_norm(x, y, norm))
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
                 && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq_norm(v, w, norm)))
         }
         _ => a == b,
     }
@@ -211,6 +239,7 @@ fn mismatch(path: &str, expected: String, actual: Option<&Value>) -> Mismatch {
         path: path.to_string(),
         expected,
         actual: actual.map(|v| short_json(v, 40)),
+        reason: None,
     }
 }
 
@@ -223,17 +252,13 @@ fn describe(expect: &ArgExpect) -> String {
             let keys: Vec<String> = fields.iter().map(|(k, _)| format!("`{k}`")).collect();
             format!("an object with {}", keys.join(", "))
         }
-        ArgExpect::Matcher(m) => match m {
-            ArgMatcher::Regex(re) => format!("matching regex `{}`", truncate(re.as_str(), 40)),
-            ArgMatcher::Any(true) => "present".to_string(),
-            ArgMatcher::Any(false) => ABSENT.to_string(),
-            ArgMatcher::OneOf(options) => {
-                format!("one of `{}`", short_json(&Value::from(options.clone()), 40))
-            }
-            ArgMatcher::Approx { value, tol } => format!("within {tol} of `{value}`"),
-            ArgMatcher::Contains(v) => format!("containing `{}`", short_json(v, 40)),
-            ArgMatcher::Equals(v) => format!("`{}`", short_json(v, 40)),
-        },
+        ArgExpect::Matcher(m) => m
+            .checks
+            .iter()
+            .map(|c| matcher::describe(c, m.normalize))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        ArgExpect::Optional(inner) => format!("absent or {}", describe(inner)),
     }
 }
 

@@ -229,7 +229,7 @@ fn say_mismatches(found: &[Mismatch]) -> String {
     parts.join("; ")
 }
 
-fn say_mismatch(m: &Mismatch) -> String {
+pub(super) fn say_mismatch(m: &Mismatch) -> String {
     let key = if m.path.is_empty() {
         "arguments".to_string()
     } else {
@@ -238,6 +238,7 @@ fn say_mismatch(m: &Mismatch) -> String {
     match &m.actual {
         None => format!("{key} missing (expected {})", m.expected),
         Some(got) if m.expected == ABSENT => format!("{key} not expected (got `{got}`)"),
+        Some(got) if let Some(reason) = &m.reason => format!("{key} {got} {reason}"),
         Some(got) => format!("{key} expected {}, got `{got}`", m.expected),
     }
 }

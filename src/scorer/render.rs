@@ -176,6 +176,23 @@ mod tests {
     }
 
     #[test]
+    fn combined_matchers_say_why() {
+        insta::assert_snapshot!(table(
+            json!({"args_mode": "exact", "calls": [
+                {"name": "issue_refund", "args": {
+                    "amount": {"type": "number", "gt": 0, "lte": 500},
+                    "count": {"type": "integer"},
+                    "note": {"optional": {"not_regex": "(?i)sorry"}},
+                    "tags": {"items_any_order": ["billing", "refund"], "normalize": ["case"]}
+                }}
+            ]}),
+            json!([
+                {"name": "issue_refund", "arguments": {"amount": 740, "count": 90.0, "note": "Sorry!", "tags": ["Refund", "billing"]}}
+            ]),
+        ));
+    }
+
+    #[test]
     fn any_order_block() {
         insta::assert_snapshot!(table(
             json!({"calls": [

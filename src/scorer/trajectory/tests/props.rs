@@ -15,6 +15,17 @@ fn arg_value() -> impl Strategy<Value = Value> {
         json!({"any": false}),
         json!({"one_of": [1, 2]}),
         json!({"approx": 1.5, "tol": 0.5}),
+        // The issue-11 matchers, alone and combined.
+        json!({"type": "integer", "gte": 1}),
+        json!({"type": "number", "lt": 2}),
+        json!({"optional": 1}),
+        json!({"optional": {"one_of": [{"gt": 1}, "s"]}}),
+        json!({"not_regex": "^S$", "type": "string"}),
+        json!({"equals": "S", "normalize": ["case"]}),
+        json!({"contains": "S", "ignore_case": true}),
+        json!({"items": [1, {"type": "string"}]}),
+        json!({"items_any_order": ["s", 1]}),
+        json!({"each": {"gte": 1}, "length": {"gte": 1}}),
     ])
 }
 
@@ -38,7 +49,14 @@ fn item() -> impl Strategy<Value = Value> {
 }
 
 fn actual_call() -> impl Strategy<Value = Value> {
-    let value = select(vec![json!(1), json!(2), json!(1.0), json!("s")]);
+    let value = select(vec![
+        json!(1),
+        json!(2),
+        json!(1.0),
+        json!("s"),
+        json!([1, "s"]),
+        json!(["s", 1.0]),
+    ]);
     let args = proptest::collection::btree_map(select(vec!["x", "y", "z"]), value, 0..3);
     (select(vec!["a", "b", "c", "d"]), args, any::<bool>())
         .prop_map(|(name, args, ok)| json!({"name": name, "arguments": args, "status": if ok {"ok"} else {"error"}}))
