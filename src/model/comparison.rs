@@ -8,8 +8,7 @@ use std::path::PathBuf;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::metric::MetricName;
-use super::metric::Gate;
+use super::metric::{Gate, MetricName};
 use super::result::Outcome;
 
 /// Everything a reviewer needs to see what changed between the baseline and the head run.
