@@ -89,6 +89,13 @@ fn table() -> Vec<(&'static str, Vec<File>)> {
             vec![v2("max_calls: 4", "max_calls: 4\n      args_mode: strict")],
         ),
         (
+            "call_args_mode_unknown",
+            vec![v2(
+                "args: { invoice_id: INV-2207 }",
+                "args: { invoice_id: INV-2207 }\n          args_mode: loose",
+            )],
+        ),
+        (
             "policy_unknown_metric",
             vec![config(
                 "tool_f1: { floor: 0.9, weight: 2 }",

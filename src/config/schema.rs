@@ -89,8 +89,9 @@ mod tests {
       calls:
         - name: fetch_invoice
           args: { invoice_id: INV-2207 }
-        - any_order: [{ name: a }, { name: b }]
+        - any_order: [{ name: a }, { name: b, args_mode: ignore }]
         - name: refund
+          args_mode: exact
           args:
             amount: { type: integer, lte: 500 }
             note: { optional: { not_regex: "(?i)sorry" } }
@@ -113,6 +114,8 @@ mod tests {
         assert!(!v.is_valid(&to_json("- id: a\n  input: hi\n  expct: {}\n").unwrap()));
         let bad_type = "- id: a\n  input: hi\n  expect: { trajectory: { calls: [{ name: f, args: { n: { type: int } } }] } }\n";
         assert!(!v.is_valid(&to_json(bad_type).unwrap()));
+        let bad_mode = "- id: a\n  input: hi\n  expect: { trajectory: { calls: [{ name: f, args_mode: loose }] } }\n";
+        assert!(!v.is_valid(&to_json(bad_mode).unwrap()));
         assert!(!v.is_valid(
             &to_json("- id: a\n  input: hi\n  expect: { response: [{contain: x}] }\n").unwrap()
         ));

@@ -54,6 +54,7 @@ pub(super) fn draft_case(
                     }
                     _ => None,
                 },
+                ..ExpectedCall::default()
             })
         })
         .collect::<Vec<_>>();

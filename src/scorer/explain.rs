@@ -126,8 +126,11 @@ pub(crate) fn explain(f: &Facts) -> (Vec<AlignRow>, String) {
                 let mut notes = Vec::new();
                 if !p.score.full {
                     r.kind = AlignKind::WrongArgs;
-                    let found =
-                        mismatches(expected.args.as_ref(), f.expect.args_mode, &call.arguments);
+                    let found = mismatches(
+                        expected.args.as_ref(),
+                        expected.args_mode_or(f.expect.args_mode),
+                        &call.arguments,
+                    );
                     r.differing_keys = found.iter().map(|m| m.path.clone()).collect();
                     let said = say_mismatches(&found);
                     sentences

@@ -107,9 +107,11 @@ pub(crate) fn align(expected: &[&ExpectedCall], actual: &[ToolCall], mode: ArgsM
         for &e in &group.e {
             for &a in &group.a {
                 let call = expected[e];
-                group
-                    .scores
-                    .push(score_args(call.args.as_ref(), mode, &actual[a].arguments));
+                group.scores.push(score_args(
+                    call.args.as_ref(),
+                    call.args_mode_or(mode),
+                    &actual[a].arguments,
+                ));
             }
         }
         for (i, j) in assign(group) {

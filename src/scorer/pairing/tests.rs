@@ -9,6 +9,7 @@ fn exp(name: &str, args: Option<Value>) -> ExpectedCall {
     ExpectedCall {
         name: name.to_string(),
         args: args.map(|a| a.try_into().unwrap()),
+        ..ExpectedCall::default()
     }
 }
 

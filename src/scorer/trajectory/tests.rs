@@ -402,4 +402,5 @@ fn long_explanations_are_capped() {
 
 mod full_first;
 mod peers;
+mod per_call;
 mod props;

@@ -39,6 +39,7 @@ pub fn case_expecting(id: &str, input: &str, calls: &[(&str, Value)]) -> Case {
                 ExpectItem::Call(ExpectedCall {
                     name: name.to_string(),
                     args: Some(ArgsSpec::try_from(args.clone()).unwrap()),
+                    ..ExpectedCall::default()
                 })
             })
             .collect(),
