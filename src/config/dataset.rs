@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::{Case, MatchMode, ResponseCheck, TrajectoryExpect};
+use crate::model::{Case, ExpectItem, ExpectedCall, MatchMode, ResponseCheck, TrajectoryExpect};
 
 use super::error::{ConfigError, Diagnostic};
 use super::locate::Seg;
@@ -116,6 +116,17 @@ pub(super) fn check_trajectory(
             ),
         );
     }
+    for (i, item) in t.calls.iter().enumerate() {
+        match item {
+            ExpectItem::Call(c) => check_compare(c, &format!("{base}.calls[{i}]"), src, out),
+            ExpectItem::AnyOrder(block) => {
+                for (j, c) in block.iter().enumerate() {
+                    let at = format!("{base}.calls[{i}].any_order[{j}]");
+                    check_compare(c, &at, src, out);
+                }
+            }
+        }
+    }
     if t.max_calls == Some(0) {
         out.push(
             src.at(
@@ -123,6 +134,37 @@ pub(super) fn check_trajectory(
                 "`max_calls` must be at least 1, got `0`",
             )
             .with_help("to require that no tool is called, use `match: exact` with no `calls`"),
+        );
+    }
+}
+
+/// A `compare` key that `args` does not constrain would count nothing (or, read as "must be
+/// present", something `args` never said): it is a mistake, so it is an error naming the key.
+fn check_compare(call: &ExpectedCall, at: &str, src: &Source, out: &mut Vec<Diagnostic>) {
+    let Some(keys) = &call.compare else { return };
+    let constrained: Vec<&str> = match call.args.as_ref().map(|a| &a.raw) {
+        Some(serde_json::Value::Object(map)) => map.keys().map(String::as_str).collect(),
+        _ => Vec::new(),
+    };
+    for (k, key) in keys.iter().enumerate() {
+        if constrained.contains(&key.as_str()) {
+            continue;
+        }
+        let help = if constrained.is_empty() {
+            "`compare` picks keys of the call's `args`, and this call has no `args`".to_string()
+        } else {
+            let listed: Vec<String> = constrained.iter().map(|k| format!("`{k}`")).collect();
+            format!(
+                "`compare` picks keys of the call's `args`: {}",
+                listed.join(", ")
+            )
+        };
+        out.push(
+            src.at(
+                &format!("{at}.compare[{k}]"),
+                format!("`compare` names `{key}`, which `args` does not constrain"),
+            )
+            .with_help(help),
         );
     }
 }

@@ -96,6 +96,20 @@ fn table() -> Vec<(&'static str, Vec<File>)> {
             )],
         ),
         (
+            "call_compare_key_not_in_args",
+            vec![v2(
+                "args: { invoice_id: INV-2207 }",
+                "args: { invoice_id: INV-2207 }\n          compare: [invoice_id, amount]",
+            )],
+        ),
+        (
+            "call_compare_without_args",
+            vec![v2(
+                "- name: lookup_account",
+                "- name: lookup_account\n          compare: [id]",
+            )],
+        ),
+        (
             "policy_unknown_metric",
             vec![config(
                 "tool_f1: { floor: 0.9, weight: 2 }",

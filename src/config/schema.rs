@@ -92,6 +92,7 @@ mod tests {
         - any_order: [{ name: a }, { name: b, args_mode: ignore }]
         - name: refund
           args_mode: exact
+          compare: [amount]
           args:
             amount: { type: integer, lte: 500 }
             note: { optional: { not_regex: "(?i)sorry" } }

@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use super::args::ArgsSpec;
+pub use super::call::{ExpectItem, ExpectedCall};
 
 /// Where a case was written: the dataset file and the line of its `- id:` item.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -250,91 +251,6 @@ pub enum ArgsMode {
     Exact,
     /// Arguments are not compared (s = 1).
     Ignore,
-}
-
-/// A top-level item of `calls`: one call, or a block of calls that may happen in any order.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(try_from = "ExpectItemRepr", into = "ExpectItemRepr")]
-pub enum ExpectItem {
-    Call(ExpectedCall),
-    AnyOrder(Vec<ExpectedCall>),
-}
-
-/// One expected call.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ExpectedCall {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub args: Option<ArgsSpec>,
-    /// How this call's arguments are compared; overrides the expectation's `args_mode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub args_mode: Option<ArgsMode>,
-}
-
-impl ExpectedCall {
-    /// The mode that scores this call: its own, else the expectation's.
-    pub fn args_mode_or(&self, expectation: ArgsMode) -> ArgsMode {
-        self.args_mode.unwrap_or(expectation)
-    }
-}
-
-/// Wire form of [`ExpectItem`]: `{name, args}` or `{any_order: [...]}`.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct ExpectItemRepr {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    args: Option<ArgsSpec>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    args_mode: Option<ArgsMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    any_order: Option<Vec<ExpectedCall>>,
-}
-
-impl TryFrom<ExpectItemRepr> for ExpectItem {
-    type Error = String;
-    fn try_from(r: ExpectItemRepr) -> Result<Self, String> {
-        // A call's own fields (besides `name`) are not allowed on a block.
-        let call_fields = r.args.is_some() || r.args_mode.is_some();
-        match (r.name, call_fields, r.any_order) {
-            (Some(name), _, None) if !name.is_empty() => Ok(ExpectItem::Call(ExpectedCall {
-                name,
-                args: r.args,
-                args_mode: r.args_mode,
-            })),
-            (Some(_), _, None) => Err("a call's `name` must not be empty".to_string()),
-            (None, false, Some(block)) if !block.is_empty() => Ok(ExpectItem::AnyOrder(block)),
-            (None, false, Some(_)) => Err("an `any_order` block needs at least one call".to_string()),
-            (Some(_), _, Some(_)) | (None, true, Some(_)) => Err(
-                "an item of `calls` is either a call `{name, args}` or a block `{any_order: [...]}`, not both"
-                    .to_string(),
-            ),
-            (None, _, None) => Err(
-                "an item of `calls` needs `name` (a call) or `any_order` (a block of calls)".to_string(),
-            ),
-        }
-    }
-}
-
-impl From<ExpectItem> for ExpectItemRepr {
-    fn from(i: ExpectItem) -> Self {
-        match i {
-            ExpectItem::Call(c) => ExpectItemRepr {
-                name: Some(c.name),
-                args: c.args,
-                args_mode: c.args_mode,
-                any_order: None,
-            },
-            ExpectItem::AnyOrder(b) => ExpectItemRepr {
-                name: None,
-                args: None,
-                args_mode: None,
-                any_order: Some(b),
-            },
-        }
-    }
 }
 
 /// A deterministic response check; each is a one-key mapping such as `contains: "escalat"`.

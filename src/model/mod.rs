@@ -7,6 +7,7 @@
 
 pub mod args;
 pub mod calibration;
+mod call;
 pub mod cap;
 pub mod case;
 pub mod comparison;

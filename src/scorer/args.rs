@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::model::{ArgExpect, ArgsMode, ArgsSpec, Normalize};
+use crate::model::{ArgExpect, ArgsMode, ArgsSpec, ExpectedCall, Normalize};
 
 mod matcher;
 
@@ -85,6 +85,53 @@ pub(crate) fn mismatches(
     out
 }
 
+/// s(e, a) of one expected call in `mode` (the call's own or the expectation's): its `args`,
+/// restricted to its `compare` keys when it has them.
+pub(crate) fn score_call(call: &ExpectedCall, mode: ArgsMode, actual: &Value) -> ArgScore {
+    match call.compare.as_deref() {
+        None => score_args(call.args.as_ref(), mode, actual),
+        Some(keys) => score_compared(call.args.as_ref(), keys, mode, actual, None),
+    }
+}
+
+/// [`mismatches`] of one expected call, as [`score_call`] scores it.
+pub(crate) fn call_mismatches(
+    call: &ExpectedCall,
+    mode: ArgsMode,
+    actual: &Value,
+) -> Vec<Mismatch> {
+    match call.compare.as_deref() {
+        None => mismatches(call.args.as_ref(), mode, actual),
+        Some(keys) => {
+            let mut out = Vec::new();
+            score_compared(call.args.as_ref(), keys, mode, actual, Some(&mut out));
+            out
+        }
+    }
+}
+
+/// s(e, a) over the top-level keys `keys` only: other expected keys and (in `exact`) the
+/// actual keys outside `keys` do not count, so `keys = []` scores the name alone.
+fn score_compared(
+    expect: Option<&ArgsSpec>,
+    keys: &[String],
+    mode: ArgsMode,
+    actual: &Value,
+    sink: Option<&mut Vec<Mismatch>>,
+) -> ArgScore {
+    let Some(spec) = expect else { return FULL };
+    if keys.is_empty() || mode == ArgsMode::Ignore {
+        return FULL;
+    }
+    match (&spec.compiled, normalized(actual)) {
+        (ArgExpect::Object(fields), Value::Object(map)) => {
+            score_object(fields, map, mode, "", sink, Some(keys))
+        }
+        // Arguments that are not an object: the whole value differs, as without `compare`.
+        (compiled, actual) => score_value(compiled, actual, mode, "", sink),
+    }
+}
+
 fn score_value(
     expect: &ArgExpect,
     actual: &Value,
@@ -101,7 +148,7 @@ fn score_value(
                 }
                 return NONE;
             };
-            return score_object(fields, map, mode, path, sink);
+            return score_object(fields, map, mode, path, sink, None);
         }
         // Present: scored as the inner expectation (partial credit for an inner object).
         ArgExpect::Optional(inner) => return score_value(inner, actual, mode, path, sink),
@@ -143,11 +190,16 @@ fn score_object(
     mode: ArgsMode,
     path: &str,
     mut sink: Option<&mut Vec<Mismatch>>,
+    only: Option<&[String]>,
 ) -> ArgScore {
     let mut sum = 0.0;
     let mut full = true;
-    let mut denom = fields.len();
+    let mut denom = 0;
     for (key, expect) in fields {
+        if only.is_some_and(|keys| !keys.contains(key)) {
+            continue;
+        }
+        denom += 1;
         let sub = join(path, key);
         let got = match (map.get(key), expect) {
             (None, e) if absent_ok(e) => FULL,
@@ -162,7 +214,8 @@ fn score_object(
         sum += got.value;
         full &= got.full;
     }
-    if mode == ArgsMode::Exact {
+    // With `compare`, only its keys count: the actual keys outside it are not penalised.
+    if mode == ArgsMode::Exact && only.is_none() {
         // Keys the expectation does not mention count against the score.
         for (key, v) in map {
             if !fields.iter().any(|(k, _)| k == key) {

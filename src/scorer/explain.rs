@@ -7,7 +7,7 @@
 
 use crate::model::{AlignKind, AlignRow, CallStatus, ExpectedCall, ToolCall, TrajectoryExpect};
 
-use super::args::{ABSENT, Mismatch, json_eq, mismatches, normalized, short_json};
+use super::args::{ABSENT, Mismatch, call_mismatches, json_eq, normalized, short_json};
 use super::pairing::Pair;
 
 /// Sentences beyond this many are summarized as "… and N more".
@@ -126,8 +126,8 @@ pub(crate) fn explain(f: &Facts) -> (Vec<AlignRow>, String) {
                 let mut notes = Vec::new();
                 if !p.score.full {
                     r.kind = AlignKind::WrongArgs;
-                    let found = mismatches(
-                        expected.args.as_ref(),
+                    let found = call_mismatches(
+                        expected,
                         expected.args_mode_or(f.expect.args_mode),
                         &call.arguments,
                     );

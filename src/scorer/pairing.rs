@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use crate::model::{ArgsMode, ExpectedCall, ToolCall};
 
-use super::args::{ArgScore, score_args};
+use super::args::{ArgScore, score_call};
 
 /// The calls of one tool name and their argument scores.
 #[derive(Debug)]
@@ -107,8 +107,8 @@ pub(crate) fn align(expected: &[&ExpectedCall], actual: &[ToolCall], mode: ArgsM
         for &e in &group.e {
             for &a in &group.a {
                 let call = expected[e];
-                group.scores.push(score_args(
-                    call.args.as_ref(),
+                group.scores.push(score_call(
+                    call,
                     call.args_mode_or(mode),
                     &actual[a].arguments,
                 ));

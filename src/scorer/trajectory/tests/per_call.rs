@@ -44,3 +44,36 @@ fn args_mode_is_a_field_of_a_call_not_of_a_block() {
     let e = expect(json!({"calls": [{"any_order": [{"name": "a", "args_mode": "ignore"}]}]}));
     assert_eq!(e.flat_calls()[0].1.args_mode, Some(ArgsMode::Ignore));
 }
+
+#[test]
+fn compare_counts_only_its_keys() {
+    let a = json!([{"name": "refund", "arguments": {"id": "R1", "amount": 90, "note": "x"}}]);
+    let args = json!({"id": "R1", "amount": 100, "reason": "dup"});
+    let with = |compare: Value, mode: &str| {
+        run(
+            json!({"args_mode": mode, "calls": [{"name": "refund", "args": args, "compare": compare}]}),
+            a.clone(),
+        )
+    };
+    // Without `compare`: 1 of 3 keys (`amount` differs, `reason` missing).
+    let s = run(
+        json!({"calls": [{"name": "refund", "args": args}]}),
+        a.clone(),
+    );
+    assert!(close(s.metrics.arg_accuracy, 1.0 / 3.0));
+    // `id` alone: a full match, even in exact mode (`note` is outside `compare`).
+    for mode in ["subset", "exact"] {
+        let s = with(json!(["id"]), mode);
+        assert_eq!(s.metrics.arg_accuracy, 1.0, "{mode}");
+        assert_eq!(s.metrics.strict_recall, 1.0, "{mode}");
+    }
+    // `id` and `amount`: s = 1/2, and the explanation names `amount` only.
+    let s = with(json!(["id", "amount"]), "exact");
+    assert!(close(s.metrics.arg_accuracy, 0.5));
+    assert_eq!(s.alignment[0].differing_keys, ["amount"]);
+    insta::assert_snapshot!(s.explanation, @"`refund` #1: `amount` expected `100`, got `90`.");
+    // `[]`: the name alone.
+    let s = with(json!([]), "exact");
+    assert_eq!(s.metrics.arg_accuracy, 1.0);
+    assert!(s.checks.exact);
+}
