@@ -110,6 +110,13 @@ fn table() -> Vec<(&'static str, Vec<File>)> {
             )],
         ),
         (
+            "call_status_unknown",
+            vec![v2(
+                "- name: lookup_account",
+                "- name: lookup_account\n          status: failed",
+            )],
+        ),
+        (
             "policy_unknown_metric",
             vec![config(
                 "tool_f1: { floor: 0.9, weight: 2 }",

@@ -93,6 +93,7 @@ mod tests {
         - name: refund
           args_mode: exact
           compare: [amount]
+          status: ok
           args:
             amount: { type: integer, lte: 500 }
             note: { optional: { not_regex: "(?i)sorry" } }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::args::ArgsSpec;
 use super::case::ArgsMode;
+use super::trajectory::CallStatus;
 
 /// A top-level item of `calls`: one call, or a block of calls that may happen in any order.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -31,6 +32,10 @@ pub struct ExpectedCall {
     /// the name alone. Each must be a key of `args` (checked by `config`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<Vec<String>>,
+    /// The status the paired actual call must have; it counts in s(e, a) as one more
+    /// constrained key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<CallStatus>,
 }
 
 impl ExpectedCall {
@@ -53,6 +58,8 @@ struct ExpectItemRepr {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     compare: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    status: Option<CallStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     any_order: Option<Vec<ExpectedCall>>,
 }
 
@@ -60,13 +67,15 @@ impl TryFrom<ExpectItemRepr> for ExpectItem {
     type Error = String;
     fn try_from(r: ExpectItemRepr) -> Result<Self, String> {
         // A call's own fields (besides `name`) are not allowed on a block.
-        let call_fields = r.args.is_some() || r.args_mode.is_some() || r.compare.is_some();
+        let call_fields =
+            r.args.is_some() || r.args_mode.is_some() || r.compare.is_some() || r.status.is_some();
         match (r.name, call_fields, r.any_order) {
             (Some(name), _, None) if !name.is_empty() => Ok(ExpectItem::Call(ExpectedCall {
                 name,
                 args: r.args,
                 args_mode: r.args_mode,
                 compare: r.compare,
+                status: r.status,
             })),
             (Some(_), _, None) => Err("a call's `name` must not be empty".to_string()),
             (None, false, Some(block)) if !block.is_empty() => Ok(ExpectItem::AnyOrder(block)),
@@ -90,6 +99,7 @@ impl From<ExpectItem> for ExpectItemRepr {
                 args: c.args,
                 args_mode: c.args_mode,
                 compare: c.compare,
+                status: c.status,
                 any_order: None,
             },
             ExpectItem::AnyOrder(b) => ExpectItemRepr {
@@ -97,6 +107,7 @@ impl From<ExpectItem> for ExpectItemRepr {
                 args: None,
                 args_mode: None,
                 compare: None,
+                status: None,
                 any_order: Some(b),
             },
         }

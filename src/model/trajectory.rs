@@ -60,6 +60,16 @@ pub enum CallStatus {
     Error,
 }
 
+impl CallStatus {
+    /// As written in YAML.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallStatus::Ok => "ok",
+            CallStatus::Error => "error",
+        }
+    }
+}
+
 /// Tokens and cost of one agent run. Missing numbers stay `None`, never a fake zero.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Usage {

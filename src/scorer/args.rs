@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::model::{ArgExpect, ArgsMode, ArgsSpec, ExpectedCall, Normalize};
+use crate::model::{ArgExpect, ArgsMode, ArgsSpec, ExpectedCall, Normalize, ToolCall};
 
 mod matcher;
 
@@ -86,11 +86,48 @@ pub(crate) fn mismatches(
 }
 
 /// s(e, a) of one expected call in `mode` (the call's own or the expectation's): its `args`,
-/// restricted to its `compare` keys when it has them.
-pub(crate) fn score_call(call: &ExpectedCall, mode: ArgsMode, actual: &Value) -> ArgScore {
-    match call.compare.as_deref() {
-        None => score_args(call.args.as_ref(), mode, actual),
-        Some(keys) => score_compared(call.args.as_ref(), keys, mode, actual, None),
+/// restricted to its `compare` keys when it has them, and its `status` as one more key.
+pub(crate) fn score_call(call: &ExpectedCall, mode: ArgsMode, actual: &ToolCall) -> ArgScore {
+    let args = match call.compare.as_deref() {
+        None => score_args(call.args.as_ref(), mode, &actual.arguments),
+        Some(keys) => score_compared(call.args.as_ref(), keys, mode, &actual.arguments, None),
+    };
+    let Some(status) = call.status else {
+        return args;
+    };
+    let status_ok = status == actual.status;
+    if args.full && status_ok {
+        return FULL;
+    }
+    // The argument score is a mean over `d` keys; the status is key d + 1.
+    let d = counted_keys(call, mode, &actual.arguments) as f64;
+    let sum = args.value * d + if status_ok { 1.0 } else { 0.0 };
+    ArgScore {
+        value: sum / (d + 1.0),
+        full: false,
+    }
+}
+
+/// How many keys s(e, a) of `call`'s arguments is a mean over (the denominator of
+/// [`score_object`] at the top level; 0 when nothing is compared).
+fn counted_keys(call: &ExpectedCall, mode: ArgsMode, actual: &Value) -> usize {
+    let Some(spec) = &call.args else { return 0 };
+    if mode == ArgsMode::Ignore {
+        return 0;
+    }
+    let ArgExpect::Object(fields) = &spec.compiled else {
+        return 1;
+    };
+    match (&call.compare, normalized(actual)) {
+        (Some(keys), _) => fields.iter().filter(|(k, _)| keys.contains(k)).count(),
+        (None, Value::Object(map)) if mode == ArgsMode::Exact => {
+            fields.len()
+                + map
+                    .keys()
+                    .filter(|k| !fields.iter().any(|(f, _)| f == *k))
+                    .count()
+        }
+        (None, _) => fields.len(),
     }
 }
 

@@ -132,7 +132,21 @@ pub(crate) fn explain(f: &Facts) -> (Vec<AlignRow>, String) {
                         &call.arguments,
                     );
                     r.differing_keys = found.iter().map(|m| m.path.clone()).collect();
-                    let said = say_mismatches(&found);
+                    let mut said = say_mismatches(&found);
+                    if let Some(want) = expected.status
+                        && want != call.status
+                    {
+                        let status = format!(
+                            "expected status `{}`, got `{}`",
+                            want.as_str(),
+                            call.status.as_str()
+                        );
+                        said = if said.is_empty() {
+                            status
+                        } else {
+                            format!("{said}; {status}")
+                        };
+                    }
                     sentences
                         .wrong
                         .push(format!("`{}` #{number}: {said}.", call.name));

@@ -107,11 +107,9 @@ pub(crate) fn align(expected: &[&ExpectedCall], actual: &[ToolCall], mode: ArgsM
         for &e in &group.e {
             for &a in &group.a {
                 let call = expected[e];
-                group.scores.push(score_call(
-                    call,
-                    call.args_mode_or(mode),
-                    &actual[a].arguments,
-                ));
+                group
+                    .scores
+                    .push(score_call(call, call.args_mode_or(mode), &actual[a]));
             }
         }
         for (i, j) in assign(group) {

@@ -77,3 +77,48 @@ fn compare_counts_only_its_keys() {
     assert_eq!(s.metrics.arg_accuracy, 1.0);
     assert!(s.checks.exact);
 }
+
+#[test]
+fn status_counts_as_one_more_key() {
+    let a = json!([{"name": "issue_refund", "arguments": {"id": "R1", "amount": 90}, "status": "error"}]);
+    let with = |args: Value, status: &str| {
+        run(
+            json!({"calls": [{"name": "issue_refund", "args": args, "status": status}]}),
+            a.clone(),
+        )
+    };
+    // Arguments right, status wrong: 2 of 3 keys, not a full match.
+    let s = with(json!({"id": "R1", "amount": 90}), "ok");
+    assert!(close(s.metrics.arg_accuracy, 2.0 / 3.0), "{:?}", s.metrics);
+    assert_eq!(s.metrics.strict_recall, 0.0);
+    assert!(!s.checks.exact);
+    assert_eq!(s.alignment[0].kind, AlignKind::WrongArgs);
+    insta::assert_snapshot!(s.explanation, @"`issue_refund` #1: expected status `ok`, got `error`.");
+    // One argument and the status wrong: 1 of 3, both said.
+    let s = with(json!({"id": "R1", "amount": 100}), "ok");
+    assert!(close(s.metrics.arg_accuracy, 1.0 / 3.0), "{:?}", s.metrics);
+    insta::assert_snapshot!(s.explanation, @"`issue_refund` #1: `amount` expected `100`, got `90`; expected status `ok`, got `error`.");
+    // The expected status: a full match.
+    let s = with(json!({"id": "R1", "amount": 90}), "error");
+    assert_eq!(s.metrics.strict_recall, 1.0);
+    assert!(s.checks.exact);
+    // The key count follows the mode and `compare`: exact counts `amount` (1 of 3), compare
+    // keeps `id` alone (1 of 2).
+    let one = json!({"name": "issue_refund", "args": {"id": "R1"}, "status": "ok"});
+    let mut exact = one.clone();
+    exact["args_mode"] = json!("exact");
+    let s = run(json!({"calls": [exact]}), a.clone());
+    assert!(close(s.metrics.arg_accuracy, 1.0 / 3.0), "{:?}", s.metrics);
+    let mut compared = one;
+    compared["args"]["amount"] = json!(100);
+    compared["compare"] = json!(["id"]);
+    let s = run(json!({"calls": [compared]}), a.clone());
+    assert!(close(s.metrics.arg_accuracy, 0.5), "{:?}", s.metrics);
+    // No `args`: the status is the only key (s = 0 or 1).
+    let s = run(
+        json!({"calls": [{"name": "issue_refund", "status": "ok"}]}),
+        a.clone(),
+    );
+    assert_eq!(s.metrics.arg_accuracy, 0.0);
+    assert_eq!(s.metrics.tool_recall, 1.0);
+}
