@@ -127,6 +127,20 @@ pub(super) fn check_trajectory(
             }
         }
     }
+    match (t.min_calls, t.max_calls) {
+        (Some(0), _) => out.push(
+            src.at(&format!("{base}.min_calls"), "`min_calls: 0` always passes")
+                .with_help("remove it, or require at least 1 call"),
+        ),
+        (Some(min), Some(max)) if min > max => out.push(
+            src.at(
+                &format!("{base}.min_calls"),
+                format!("`min_calls` ({min}) is over `max_calls` ({max}): the case cannot pass"),
+            )
+            .with_help("`min_calls` must be at most `max_calls`"),
+        ),
+        _ => {}
+    }
     if t.max_calls == Some(0) {
         out.push(
             src.at(

@@ -117,6 +117,21 @@ fn table() -> Vec<(&'static str, Vec<File>)> {
             )],
         ),
         (
+            "min_calls_zero",
+            vec![v2("max_calls: 4", "max_calls: 4\n      min_calls: 0")],
+        ),
+        (
+            "min_calls_over_max_calls",
+            vec![v2("max_calls: 4", "max_calls: 4\n      min_calls: 5")],
+        ),
+        (
+            "no_redundant_calls_not_a_boolean",
+            vec![v2(
+                "max_calls: 4",
+                "max_calls: 4\n      no_redundant_calls: yes please",
+            )],
+        ),
+        (
             "policy_unknown_metric",
             vec![config(
                 "tool_f1: { floor: 0.9, weight: 2 }",

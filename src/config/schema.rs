@@ -101,6 +101,8 @@ mod tests {
             city: { one_of: ["Los Angeles, CA", { regex: "^LA" }], normalize: bfcl }
       forbid: [issue_refund]
       max_calls: 4
+      min_calls: 2
+      no_redundant_calls: true
     response:
       - contains: "escalat"
       - similarity: { expected: "We escalated", min: 0.5 }

@@ -189,6 +189,13 @@ pub struct TrajectoryExpect {
     /// Call budget for `efficiency` (default: the number of expected calls).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_calls: Option<u32>,
+    /// Fewer actual calls fail the check `trajectory.min_calls`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_calls: Option<u32>,
+    /// A call equal in name and arguments to an earlier `ok` call fails the check
+    /// `trajectory.no_redundant_calls`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_redundant_calls: bool,
     #[serde(default)]
     pub args_mode: ArgsMode,
 }

@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 pub enum MetricName {
     /// 1 when every blocking expectation of the case passed, else 0.
     TaskSuccess,
-    /// 1 when the trajectory's `match` check (and `forbid`, `max_calls`) passed.
+    /// 1 when the trajectory's `match` check (and `forbid`, `max_calls`, `min_calls`,
+    /// `no_redundant_calls`) passed.
     TrajectoryMatch,
     /// Fraction of the case's response checks that passed.
     ResponseChecks,

@@ -176,6 +176,14 @@ pub(crate) fn explain(f: &Facts) -> (Vec<AlignRow>, String) {
             plural(f.actual.len(), "call")
         ));
     }
+    if let Some(min) = f.expect.min_calls
+        && f.actual.len() < min as usize
+    {
+        sentences.order.push(format!(
+            "{} made, under the minimum of {min}.",
+            plural(f.actual.len(), "call")
+        ));
+    }
     (rows, sentences.finish(f.flat.len(), f.actual.len()))
 }
 

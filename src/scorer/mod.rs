@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use crate::model::{
     Case, Expect, MatchMode, MetricName, Outcome, ResponseCheck, Review, Score, ScoreStatus,
-    Trajectory, TrajectoryExpect, TrajectoryScore,
+    ToolCall, Trajectory, TrajectoryExpect, TrajectoryScore,
 };
 
 pub use pairs::score_pair_line;
@@ -67,7 +67,7 @@ pub fn score_case(case: &Case, trajectory: &Trajectory) -> CaseScoring {
         match expectation {
             Expectation::Trajectory(expect) => {
                 let ts = score_trajectory(expect, &trajectory.calls);
-                let own = trajectory_scores(expect, &ts, trajectory.calls.len());
+                let own = trajectory_scores(expect, &ts, &trajectory.calls);
                 let all_pass = own.iter().all(|s| s.status == ScoreStatus::Pass);
                 metrics.insert(MetricName::TrajectoryMatch, indicator(all_pass));
                 let m = &ts.metrics;
@@ -154,12 +154,14 @@ pub(crate) fn effective_match(expect: &TrajectoryExpect) -> Option<MatchMode> {
         .or_else(|| (!expect.calls.is_empty()).then_some(MatchMode::InOrder))
 }
 
-/// `trajectory.<match>`, `trajectory.forbid` and `trajectory.max_calls`, as the case asks.
+/// `trajectory.<match>`, `trajectory.forbid`, `trajectory.max_calls`, `trajectory.min_calls`
+/// and `trajectory.no_redundant_calls`, as the case asks.
 fn trajectory_scores(
     expect: &TrajectoryExpect,
     ts: &TrajectoryScore,
-    n_calls: usize,
+    actual: &[ToolCall],
 ) -> Vec<Score> {
+    let n_calls = actual.len();
     let mut out = Vec::new();
     if let Some(mode) = effective_match(expect) {
         let c = &ts.checks;
@@ -199,7 +201,54 @@ fn trajectory_scores(
             reason,
         ));
     }
+    if let Some(min) = expect.min_calls {
+        let pass = n_calls >= min as usize;
+        let reason = if pass {
+            format!("{n_calls} of at least {min} calls")
+        } else {
+            format!("{n_calls} calls, under the minimum of {min}")
+        };
+        out.push(Score::check(
+            "trajectory.min_calls".to_string(),
+            pass,
+            reason,
+        ));
+    }
+    if expect.no_redundant_calls {
+        out.push(redundant_check(actual));
+    }
     out
+}
+
+/// `trajectory.no_redundant_calls`: fails on a call that repeats an earlier `ok` call (the
+/// calls `redundant_calls` counts), naming the first one.
+fn redundant_check(actual: &[ToolCall]) -> Score {
+    let repeats = trajectory::repeats(actual);
+    let found: Vec<(usize, usize)> = repeats
+        .iter()
+        .enumerate()
+        .filter_map(|(j, r)| r.map(|i| (j, i)))
+        .collect();
+    let reason = match found.first() {
+        None => "no call repeats an earlier `ok` call".to_string(),
+        Some(&(j, i)) => {
+            let more = match found.len() {
+                1 => String::new(),
+                n => format!(" ({n} redundant calls)"),
+            };
+            format!(
+                "`{}` call #{} repeats #{} (same name and arguments){more}",
+                actual[j].name,
+                j + 1,
+                i + 1
+            )
+        }
+    };
+    Score::check(
+        "trajectory.no_redundant_calls".to_string(),
+        found.is_empty(),
+        reason,
+    )
 }
 
 fn forbid_reason(expect: &TrajectoryExpect, ts: &TrajectoryScore) -> String {

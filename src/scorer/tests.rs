@@ -200,3 +200,41 @@ fn a_case_without_expectations_passes() {
         [MetricName::TaskSuccess]
     );
 }
+
+#[test]
+fn min_calls_and_no_redundant_calls_are_checks_that_say_why() {
+    let c = case(json!({"trajectory": {
+        "match": "superset",
+        "calls": [{"name": "lookup_account"}],
+        "min_calls": 3,
+        "no_redundant_calls": true
+    }}));
+    let said = |calls: Value| {
+        let s = score_case(&c, &traj(calls, None));
+        let lines: Vec<String> = s
+            .scores
+            .iter()
+            .map(|s| format!("{} {:?}: {}", s.name, s.status, s.reason))
+            .collect();
+        format!("{:?}\n{}", s.outcome, lines.join("\n"))
+    };
+    insta::assert_snapshot!(said(json!([
+        {"name": "lookup_account", "arguments": {"id": 1}},
+        {"name": "lookup_account", "arguments": {"id": 1}}
+    ])), @"
+    Failed
+    trajectory.superset Pass: extra call #2 `lookup_account` (repeats #1). 2 calls made, under the minimum of 3.
+    trajectory.min_calls Fail: 2 calls, under the minimum of 3
+    trajectory.no_redundant_calls Fail: `lookup_account` call #2 repeats #1 (same name and arguments)
+    ");
+    insta::assert_snapshot!(said(json!([
+        {"name": "lookup_account", "arguments": {"id": 1}, "status": "error"},
+        {"name": "lookup_account", "arguments": {"id": 1}},
+        {"name": "fetch_invoice"}
+    ])), @"
+    Passed
+    trajectory.superset Pass: extra call #2 `lookup_account` (retries #1). extra call #3 `fetch_invoice`.
+    trajectory.min_calls Pass: 3 of at least 3 calls
+    trajectory.no_redundant_calls Pass: no call repeats an earlier `ok` call
+    ");
+}

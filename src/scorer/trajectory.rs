@@ -132,7 +132,7 @@ fn longest_ordered(pairs: &[Pair], positions: &[usize]) -> (Vec<bool>, usize) {
 }
 
 /// For each call, the earlier `ok` call with the same name and equal arguments, if any.
-fn repeats(actual: &[ToolCall]) -> Vec<Option<usize>> {
+pub(super) fn repeats(actual: &[ToolCall]) -> Vec<Option<usize>> {
     (0..actual.len())
         .map(|j| {
             (0..j).find(|&i| {
