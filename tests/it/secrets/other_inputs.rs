@@ -23,17 +23,10 @@ fn traces_read_with_a_config_are_masked() {
         .unwrap()
         .replace("jane.doe@example.com", TOKEN);
     std::fs::write(root.join("traces.json"), traces).unwrap();
-    std::fs::write(
-        root.join("evalgate.yaml"),
+    one_case_project(
+        root,
         "version: 1\nagent:\n  url: http://127.0.0.1:9/agent\n  headers:\n    Authorization: \"Bearer ${EG_TRACE_TOKEN}\"\nsuites:\n  - { name: support, dataset: support }\n",
-    )
-    .unwrap();
-    std::fs::create_dir_all(root.join("evals/support")).unwrap();
-    std::fs::write(
-        root.join("evals/support/v1.yaml"),
-        "- { id: a, input: hi }\n",
-    )
-    .unwrap();
+    );
     let env = [("EG_TRACE_TOKEN", TOKEN)];
     let all = |o: &std::process::Output| {
         format!(
@@ -126,17 +119,10 @@ fn a_started_agents_stderr_is_masked() {
     const KEY: &str = "agent-start-key-0042";
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    std::fs::write(
-        root.join("evalgate.yaml"),
+    one_case_project(
+        root,
         "version: 1\nagent:\n  url: http://127.0.0.1:{port}/agent\n  start:\n    command: [sh, -c, 'echo \"booting with $AGENT_KEY\" >&2; exit 3']\n    env: { AGENT_KEY: \"${EG_TEST_AGENT_KEY}\" }\nsuites:\n  - { name: support, dataset: support }\n",
-    )
-    .unwrap();
-    std::fs::create_dir_all(root.join("evals/support")).unwrap();
-    std::fs::write(
-        root.join("evals/support/v1.yaml"),
-        "- { id: a, input: hi }\n",
-    )
-    .unwrap();
+    );
     let o = evalgate(
         &["run", "--progress", "quiet"],
         root,
@@ -174,4 +160,15 @@ async fn a_judge_error_body_is_masked() {
     );
     assert!(!results.contains(KEY), "{results}");
     assert!(!text(&o).contains(KEY), "{}", text(&o));
+}
+
+/// `config` as evalgate.yaml beside a one-case `support` dataset.
+fn one_case_project(root: &Path, config: &str) {
+    std::fs::write(root.join("evalgate.yaml"), config).unwrap();
+    std::fs::create_dir_all(root.join("evals/support")).unwrap();
+    std::fs::write(
+        root.join("evals/support/v1.yaml"),
+        "- { id: a, input: hi }\n",
+    )
+    .unwrap();
 }
