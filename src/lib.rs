@@ -10,6 +10,7 @@ pub mod compare;
 pub mod config;
 pub mod demo;
 pub mod github;
+pub mod import;
 pub mod input;
 pub mod judge;
 pub mod model;

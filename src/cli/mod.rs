@@ -8,6 +8,7 @@ mod calibrate;
 mod compare;
 mod exit;
 mod github;
+mod import;
 mod init;
 mod limits;
 mod promote;
@@ -69,6 +70,9 @@ pub enum Command {
     /// review).
     #[command(after_help = exit::HELP)]
     Promote(PromoteArgs),
+    /// Import a standard benchmark (BFCL, τ²-bench) into a new dataset version.
+    #[command(subcommand, after_help = exit::HELP)]
+    Import(import::ImportCommand),
     /// Serve the built-in demo agent (a deterministic customer-support agent) over HTTP.
     DemoAgent(DemoArgs),
     /// Internal: runs a started agent so that it dies with evalgate (`adapter::supervise`).
@@ -276,6 +280,7 @@ pub async fn run(args: Vec<OsString>) -> u8 {
         Command::Traces(TracesCommand::Export { files, config }) => traces::export(&files, config),
         Command::Traces(TracesCommand::Score(args)) => traces_score::score(args),
         Command::Promote(args) => promote::promote(args),
+        Command::Import(cmd) => import::import(cmd),
         Command::DemoAgent(args) => demo_agent(args).await,
         Command::AgentSupervisor { parent, command } => {
             crate::adapter::supervise(parent, command).await

@@ -315,10 +315,10 @@ fn default_similarity() -> f64 {
 }
 
 /// Where a case came from.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Lineage {
-    /// `hand_written`, `production_trace`, …
+    /// `hand_written`, `production_trace`, `benchmark`, …
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
@@ -332,4 +332,12 @@ pub struct Lineage {
     pub promoted_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For `kind: benchmark` (written by `evalgate import`): the benchmark's name, its data
+    /// version and the item's id in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }

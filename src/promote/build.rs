@@ -85,6 +85,7 @@ pub(super) fn draft_case(
             captured_at: rec.started_at.clone(),
             promoted_at: Some(promoted_at.to_string()),
             reason: Some(red.text(reason)),
+            ..Lineage::default()
         }),
         review: Some(Review::Pending),
         fixtures,

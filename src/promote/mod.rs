@@ -10,17 +10,19 @@
 mod build;
 pub mod redact;
 pub mod select;
+mod version;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use regex::Regex;
 
-use crate::model::{Case, TraceRecord};
+use crate::model::TraceRecord;
 
 pub use build::dedupe_key;
 pub use redact::Redactor;
 pub use select::{Predicate, Selector};
+pub use version::{latest_version, load_latest, write_next};
 
 /// How to promote.
 #[derive(Debug, Clone, Default)]
@@ -59,25 +61,6 @@ pub enum PromoteError {
     Invalid(String),
 }
 
-fn io_err(path: &Path, e: impl std::fmt::Display) -> PromoteError {
-    PromoteError::Io {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    }
-}
-
-/// The highest `v<N>.yaml` in `dir`, if any.
-pub fn latest_version(dir: &Path) -> Option<(u32, PathBuf)> {
-    let entries = std::fs::read_dir(dir).ok()?;
-    entries
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let name = e.file_name().to_str()?.to_string();
-            Some((crate::config::version_of(&name)?, e.path()))
-        })
-        .max_by_key(|(v, _)| *v)
-}
-
 /// Promotes the selected traces into `dataset_dir` (`evals/<dataset>`).
 pub fn promote(
     records: &[TraceRecord],
@@ -88,11 +71,7 @@ pub fn promote(
         traces: records.len(),
         ..Summary::default()
     };
-    let previous = latest_version(dataset_dir);
-    let existing: Vec<Case> = match &previous {
-        Some((_, path)) => crate::config::load_dataset(path, path)?,
-        None => Vec::new(),
-    };
+    let (previous, existing) = version::load_latest(dataset_dir)?;
     let mut seen: HashSet<String> = existing.iter().map(build::case_key).collect();
     let mut ids: HashSet<String> = existing.iter().map(|c| c.id.clone()).collect();
     let mut redactor = Redactor::new(opts.custom_patterns.clone());
@@ -118,53 +97,17 @@ pub fn promote(
     if new_cases.is_empty() {
         return Ok(summary);
     }
-    let version = previous.as_ref().map_or(1, |(v, _)| v + 1);
-    let path = dataset_dir.join(format!("v{version}.yaml"));
-    let mut text = match &previous {
-        Some((_, p)) => {
-            let t = std::fs::read_to_string(p).map_err(|e| io_err(p, e))?;
-            format!("{}\n\n", t.trim_end())
-        }
-        None => String::new(),
-    };
-    text.push_str(&format!(
+    let header = format!(
         "# Promoted from production traces by `evalgate promote` on {}: {} case{} with\n\
          # `review: pending` (advisory until a person checks `expect` and sets `review: approved`).\n",
         opts.promoted_at,
         new_cases.len(),
         if new_cases.len() == 1 { "" } else { "s" }
-    ));
-    text.push_str(&crate::config::to_yaml(&new_cases).map_err(PromoteError::Invalid)?);
-    write_checked(&path, &text)?;
+    );
+    let path = version::write_next(dataset_dir, previous.as_ref(), &header, &new_cases)?;
     summary.written = new_cases.into_iter().map(|c| c.id).collect();
     summary.file = Some(path);
     Ok(summary)
-}
-
-/// Writes `text` to a temporary file next to `path`, checks that it loads as a dataset, then
-/// renames it into place (never over an existing version).
-fn write_checked(path: &Path, text: &str) -> Result<(), PromoteError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
-    if path.exists() {
-        return Err(io_err(
-            path,
-            "it already exists (versions are never overwritten)",
-        ));
-    }
-    let tmp = dir.join(format!(
-        ".{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("new")
-    ));
-    std::fs::write(&tmp, text).map_err(|e| io_err(&tmp, e))?;
-    if let Err(e) = crate::config::load_dataset(&tmp, path) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(PromoteError::Invalid(e.to_string()));
-    }
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io_err(path, e)
-    })
 }
 
 #[cfg(test)]

@@ -10,5 +10,6 @@ pub mod fake_judge;
 pub mod fixtures;
 pub mod gauge;
 pub mod judge_project;
+pub mod openai;
 pub mod procs;
 pub mod server;
