@@ -116,7 +116,17 @@ fn passes(o: Outcome) -> bool {
 fn paired_change(h: &CaseSummary<'_>, b: &CaseSummary<'_>) -> Option<CaseChange> {
     let scores = score_changes(h, b);
     let traj = trajectory_diff(h.runs.first().copied(), b.runs.first().copied());
-    let kind = match (passes(b.outcome), passes(h.outcome)) {
+    // A pending case blocks nothing, so it is neither fixed nor newly failing; once approved,
+    // a failing case is newly failing (it blocks now) and a passing one is no news.
+    if h.outcome == Outcome::Pending
+        || (b.outcome == Outcome::Pending && h.outcome != Outcome::Failed)
+    {
+        return None;
+    }
+    let kind = match (
+        passes(b.outcome) || b.outcome == Outcome::Pending,
+        passes(h.outcome),
+    ) {
         (true, false) => ChangeKind::NewlyFailing,
         (false, true) => ChangeKind::Fixed,
         (false, false) if !scores.is_empty() || traj.is_some() || b.outcome != h.outcome => {

@@ -68,6 +68,9 @@ pub enum Outcome {
     Failed,
     /// The agent could not be run (infrastructure); not scored.
     Error,
+    /// A `review: pending` case (promoted, not reviewed yet): it ran and was scored, but its
+    /// checks are advisory until a person approves it, so it is neither passed nor failed.
+    Pending,
 }
 
 /// Why a case could not be run.

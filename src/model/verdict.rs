@@ -91,6 +91,9 @@ pub struct Counts {
     pub passed: usize,
     pub failed: usize,
     pub errored: usize,
+    /// `review: pending` cases: scored, reported, never counted as passed or failed.
+    #[serde(default)]
+    pub pending: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -32,12 +32,15 @@ impl CaseRuns<'_> {
         self.runs.iter().any(|r| r.tier.as_deref() == Some(tier))
     }
 
-    /// The case's outcome over its trials: `errored` when every trial errored, `failed` when a
-    /// trial that ran failed, else `passed` (an errored trial next to passing ones is an
-    /// infrastructure blip, counted by the error budget, not a failure of the agent).
+    /// The case's outcome over its trials: `errored` when every trial errored, `pending` for a
+    /// `review: pending` case that ran, `failed` when a trial that ran failed, else `passed` (an
+    /// errored trial next to passing ones is an infrastructure blip, counted by the error
+    /// budget, not a failure of the agent).
     pub fn outcome(&self) -> Outcome {
         if self.runs.iter().all(|r| r.outcome == Outcome::Error) {
             Outcome::Error
+        } else if self.runs.iter().any(|r| r.outcome == Outcome::Pending) {
+            Outcome::Pending
         } else if self.runs.iter().any(|r| r.outcome == Outcome::Failed) {
             Outcome::Failed
         } else {

@@ -217,6 +217,7 @@ fn counts(cases: &[CaseRuns<'_>], runs: usize) -> Counts {
             Outcome::Passed => counts.passed += 1,
             Outcome::Failed => counts.failed += 1,
             Outcome::Error => counts.errored += 1,
+            Outcome::Pending => counts.pending += 1,
         }
     }
     counts

@@ -320,3 +320,27 @@ fn agent_text_cannot_open_an_html_comment_or_carry_a_marker() {
         assert!(html.contains("hides the rest"), "{html}");
     }
 }
+
+#[test]
+fn pending_cases_are_counted_apart_and_are_not_regressions() {
+    // Head: the fixture plus two pending cases; base: the same run with those two cases passed.
+    let mut head = fixture::report_with_pending();
+    let mut base = head.clone();
+    for c in &mut base.cases {
+        if c.outcome == Outcome::Pending {
+            c.outcome = Outcome::Passed;
+        }
+    }
+    base.verdict = Some(crate::policy::evaluate(&base.cases, &policy()));
+    let cmp = with_baseline(&mut head, &base);
+    assert!(
+        cmp.cases.iter().all(|c| !c.case_id.starts_with("prod-")),
+        "a pending case is neither fixed nor newly failing: {:?}",
+        cmp.cases
+    );
+    let md = render(&head, Some(&cmp));
+    assert!(
+        md.contains("1 passed, 3 failed, 1 errored, 2 pending review"),
+        "{md}"
+    );
+}

@@ -90,7 +90,7 @@ impl Console {
         match result.outcome {
             Outcome::Failed => st.failed += 1,
             Outcome::Error => st.errored += 1,
-            Outcome::Passed => {}
+            Outcome::Passed | Outcome::Pending => {}
         }
         let line = case_line(result);
         match self.mode {
@@ -145,6 +145,11 @@ fn tally(failed: usize, errored: usize) -> String {
 fn case_line(r: &CaseResult) -> Option<String> {
     let (tag, reason) = match r.outcome {
         Outcome::Passed => return None,
+        // Pending cases are advisory: shown only when a reviewer has something to look at.
+        Outcome::Pending => (
+            "PEND ",
+            format!("review: pending; would fail: {}", first_failure(r)?),
+        ),
         Outcome::Failed => ("FAIL ", first_failure(r).unwrap_or_default()),
         Outcome::Error => (
             "ERROR",
@@ -261,10 +266,30 @@ pub fn render_summary(report: &RunReport) -> String {
         out.push('\n');
     }
 
+    if !view.pending.is_empty() {
+        out.push_str("pending review (advisory; these checks would fail once approved):\n");
+        for c in &view.pending {
+            let line = format!(
+                "  ? {}  {}  {}",
+                term_line(&c.title),
+                term_line(&c.location),
+                short(&term_line(&c.first_reason)),
+            );
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+
     let c = &view.counts;
     out.push_str(&format!(
-        "{} cases, {} runs: {} passed, {} failed, {} errored\n",
-        c.cases, c.runs, c.passed, c.failed, c.errored
+        "{} cases, {} runs: {} passed, {} failed, {} errored{}\n",
+        c.cases,
+        c.runs,
+        c.passed,
+        c.failed,
+        c.errored,
+        super::format::pending_suffix(c.pending)
     ));
     if !c.error_budget.is_empty() {
         out.push_str(&format!("errors: {}\n", c.error_budget));
@@ -296,6 +321,11 @@ mod tests {
     #[test]
     fn summary_snapshot() {
         insta::assert_snapshot!(render_summary(&fixture::report()));
+    }
+
+    #[test]
+    fn summary_with_pending_cases_snapshot() {
+        insta::assert_snapshot!(render_summary(&fixture::report_with_pending()));
     }
 
     #[test]

@@ -55,6 +55,29 @@ pub fn report() -> RunReport {
     }
 }
 
+/// [`report`] plus two promoted `review: pending` cases: one whose advisory check would fail
+/// (a reviewer should look at it), one whose checks pass.
+pub fn report_with_pending() -> RunReport {
+    let mut report = report();
+    let mut would_fail = base("prod-3f9a1c2d", 70, Outcome::Pending);
+    would_fail.scores = vec![score(
+        "trajectory.in_order",
+        ScoreStatus::Fail,
+        false,
+        "expected `escalate` after `fetch_invoice`; it was never called",
+    )];
+    let mut fine = base("prod-77b0e4aa", 84, Outcome::Pending);
+    fine.scores = vec![score(
+        "trajectory.in_order",
+        ScoreStatus::Pass,
+        false,
+        "matched",
+    )];
+    report.cases.extend([would_fail, fine]);
+    report.verdict = Some(crate::policy::evaluate(&report.cases, &policy()));
+    report
+}
+
 /// A failing blocking floor, a failing composite, a failing tier slice and a warn slice.
 pub fn policy() -> PolicySpec {
     let metric = |weight, floor, gate| MetricPolicy {

@@ -61,6 +61,16 @@ pub fn percentile(sorted: &[u64], p: f64) -> Option<u64> {
     Some(sorted[rank.clamp(1, sorted.len()) - 1])
 }
 
+/// `, 3 pending review` after a counts line, or nothing when no case is pending (so runs
+/// without promoted cases read as before).
+pub fn pending_suffix(pending: usize) -> String {
+    if pending == 0 {
+        String::new()
+    } else {
+        format!(", {pending} pending review")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

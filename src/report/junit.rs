@@ -112,6 +112,17 @@ fn test_case(r: &CaseResult, trials: bool, memo: &mut Memo) -> TestCase {
 fn status(r: &CaseResult) -> TestCaseStatus {
     match r.outcome {
         Outcome::Passed => TestCaseStatus::success(),
+        // Not a pass: CI tools show a skipped test with the reason, so promoted cases that
+        // still need a review stay visible instead of counting as green.
+        Outcome::Pending => {
+            let mut st = TestCaseStatus::skipped();
+            st.set_type("review.pending");
+            st.set_message(match first_failure(r) {
+                Some(reason) => format!("review: pending (advisory); would fail: {reason}"),
+                None => "review: pending (advisory); its checks pass".to_string(),
+            });
+            st
+        }
         Outcome::Failed => {
             let mut st = TestCaseStatus::non_success(NonSuccessKind::Failure);
             let first = r
@@ -189,6 +200,26 @@ mod tests {
     }
 
     #[test]
+    fn pending_cases_are_skipped_with_the_reason() {
+        let xml = render_junit(&fixture::report_with_pending());
+        let case = |id: &str| {
+            let at = xml.find(&format!("name=\"{id}\"")).unwrap();
+            xml[at..at + xml[at..].find("</testcase>").unwrap()].to_string()
+        };
+        insta::assert_snapshot!(case("prod-3f9a1c2d"), @r#"
+        name="prod-3f9a1c2d" classname="billing" time="0.000">
+                    <properties>
+                        <property name="file" value="evals/billing/v3.yaml"/>
+                        <property name="line" value="70"/>
+                        <property name="attempts" value="1"/>
+                    </properties>
+                    <skipped message="review: pending (advisory); would fail: expected `escalate` after `fetch_invoice`; it was never called" type="review.pending"/>
+        "#);
+        assert!(case("prod-77b0e4aa").contains("its checks pass"));
+        assert!(!case("prod-77b0e4aa").contains("<failure"));
+    }
+
+    #[test]
     fn hostile_agent_text_cannot_break_the_xml() {
         let xml = render_junit(&fixture::report());
         assert!(
@@ -227,7 +258,7 @@ mod tests {
             return;
         }
         let dir = tempfile::tempdir().unwrap();
-        let mut report = fixture::report();
+        let mut report = fixture::report_with_pending();
         let mut second = report.cases[1].clone();
         second.trial = 1;
         report.cases.push(second);

@@ -142,6 +142,14 @@ mod tests {
     }
 
     #[test]
+    fn pending_cases_have_their_own_count_and_section() {
+        let md = render_markdown(&fixture::report_with_pending(), None).unwrap();
+        let counts = md.lines().find(|l| l.contains("pending review")).unwrap();
+        let section = &md[md.find("### Pending review").unwrap()..md.find("### Errored").unwrap()];
+        insta::assert_snapshot!(format!("{counts}\n\n{section}"));
+    }
+
+    #[test]
     fn a_passing_run_and_a_run_without_verdict_render() {
         let mut report = fixture::report();
         report.cases.retain(|c| c.case_id == "balance-lookup");

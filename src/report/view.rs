@@ -28,6 +28,9 @@ pub struct ReportView {
     pub failing: Vec<CaseView>,
     /// Errored runs, sorted.
     pub errored: Vec<CaseView>,
+    /// Runs of `review: pending` cases whose advisory checks fail, sorted (what a reviewer
+    /// should look at before approving).
+    pub pending: Vec<CaseView>,
     pub usage: UsageView,
     pub meta: MetaView,
     /// One line per LLM judge: blocking or advisory (and why), counts, observed and corrected
@@ -60,6 +63,7 @@ pub struct CountsView {
     pub passed: usize,
     pub failed: usize,
     pub errored: usize,
+    pub pending: usize,
     /// `1 of 5 runs errored (20.0%, budget 10.0%)`.
     pub error_budget: String,
     pub error_budget_exceeded: bool,
@@ -144,6 +148,14 @@ impl ReportView {
                 .map(|r| case_view(r, &naming))
                 .collect()
         };
+        // A pending case whose checks all pass has nothing to review yet.
+        let pick_pending = || -> Vec<CaseView> {
+            runs.iter()
+                .filter(|r| r.outcome == Outcome::Pending)
+                .filter(|r| r.scores.iter().any(|s| s.status != ScoreStatus::Pass))
+                .map(|r| case_view(r, &naming))
+                .collect()
+        };
         let (status, banner) = match report.verdict.as_ref().map(|v| v.status) {
             Some(VerdictStatus::Pass) => ("pass", "✅ evalgate: pass"),
             Some(VerdictStatus::Fail) => ("fail", "❌ evalgate: fail"),
@@ -191,6 +203,7 @@ impl ReportView {
             counts: counts_view(report),
             failing: pick(Outcome::Failed),
             errored: pick(Outcome::Error),
+            pending: pick_pending(),
             usage: usage_view(&runs),
             meta: meta_view(report),
         }
@@ -253,6 +266,7 @@ fn case_view(r: &CaseResult, naming: &Naming) -> CaseView {
             Outcome::Passed => "passed",
             Outcome::Failed => "failed",
             Outcome::Error => "error",
+            Outcome::Pending => "pending",
         },
         first_reason,
         scores: failing
@@ -336,6 +350,7 @@ fn counts_view(report: &RunReport) -> CountsView {
         passed: counts.passed,
         failed: counts.failed,
         errored: counts.errored,
+        pending: counts.pending,
         error_budget,
         error_budget_exceeded: exceeded,
     }

@@ -131,7 +131,9 @@ pub fn finish_case(case: &Case, scoring: &mut CaseScoring) {
         .scores
         .iter()
         .any(|s| s.blocking && s.status != ScoreStatus::Pass);
-    scoring.outcome = if failed {
+    scoring.outcome = if pending {
+        Outcome::Pending
+    } else if failed {
         Outcome::Failed
     } else {
         Outcome::Passed

@@ -118,11 +118,30 @@ fn failing_trace_is_promoted_then_run_against_the_demo_agent() {
     .unwrap();
     assert_eq!(report.cases.len(), cases.len());
     let result = report.cases.iter().find(|c| c.case_id == id).unwrap();
-    assert_ne!(result.outcome, Outcome::Error, "the demo agent answered");
+    assert_eq!(result.outcome, Outcome::Pending, "the demo agent answered");
     assert!(
         result.scores.iter().all(|s| !s.blocking),
         "a pending case is advisory"
     );
+    // Pending is its own count everywhere a person reads one, never a pass.
+    let counts = report.verdict.as_ref().unwrap().counts;
+    assert_eq!(counts.pending, 1);
+    assert_eq!(
+        counts.passed + counts.failed + counts.errored + counts.pending,
+        counts.cases
+    );
+    let junit = std::fs::read_to_string(dir.path().join("out/junit.xml")).unwrap();
+    let tc = junit
+        .find(&format!("name=\"{id}\""))
+        .expect("the case is in junit.xml");
+    let tc_end = tc + junit[tc..].find("</testcase>").unwrap();
+    assert!(
+        junit[tc..tc_end].contains("<skipped") && junit[tc..tc_end].contains("review: pending"),
+        "junit.xml reports the pending case as skipped with the reason: {}",
+        &junit[tc..tc_end]
+    );
+    let md = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    assert!(md.contains("1 pending review"), "{md}");
     assert!(result.trajectory.is_some());
 
     // Idempotent: the same traces again, and the same conversations from the other
