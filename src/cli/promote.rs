@@ -33,8 +33,8 @@ pub(super) fn promote(args: PromoteArgs) -> u8 {
             }
         }
     }
-    let (mut custom, secrets) = match super::traces::read_config(args.config.clone()) {
-        Ok(c) => c,
+    let (mut custom, secrets, name_keys) = match super::traces::read_config(args.config.clone()) {
+        Ok(c) => (c.patterns, c.secrets, c.name_keys),
         Err(e) => {
             eprintln!("{e}");
             return USAGE;
@@ -64,6 +64,7 @@ pub(super) fn promote(args: PromoteArgs) -> u8 {
     let opts = Options {
         selector,
         custom_patterns: custom,
+        name_keys,
         promoted_at: chrono::Utc::now().format("%Y-%m-%d").to_string(),
     };
     let summary = match crate::promote::promote(&records, &args.into, &opts) {

@@ -51,7 +51,7 @@ fn export_line(r: &TraceRecord) -> ExportLine<'_> {
 
 pub(super) fn export(files: &[PathBuf], config: Option<PathBuf>) -> u8 {
     let secrets = match read_config(config) {
-        Ok((_, s)) => s,
+        Ok(c) => c.secrets,
         Err(e) => {
             eprintln!("{e}");
             return USAGE;
@@ -84,16 +84,31 @@ pub(super) fn export(files: &[PathBuf], config: Option<PathBuf>) -> u8 {
 
 /// The config named, or `evalgate.yaml` when none is given and it exists, read for its
 /// settings only (no dataset is loaded): its `promote.redact` patterns and its secrets.
-pub(super) fn read_config(config: Option<PathBuf>) -> Result<(Vec<regex::Regex>, Secrets), String> {
+pub(super) fn read_config(config: Option<PathBuf>) -> Result<TraceConfig, String> {
     let config = config.or_else(|| {
         let default = PathBuf::from("evalgate.yaml");
         default.exists().then_some(default)
     });
     let Some(path) = config else {
-        return Ok((Vec::new(), Secrets::default()));
+        return Ok(TraceConfig::default());
     };
     let (patterns, cfg) = crate::config::load_redact_patterns(&path).map_err(|e| e.to_string())?;
-    Ok((patterns, super::secrets::of_config(&cfg)))
+    Ok(TraceConfig {
+        patterns,
+        secrets: super::secrets::of_config(&cfg),
+        name_keys: cfg.promote.name_keys.clone(),
+    })
+}
+
+/// What the trace commands take from `evalgate.yaml` (all optional).
+#[derive(Default)]
+pub(super) struct TraceConfig {
+    /// `promote.redact`, compiled.
+    pub patterns: Vec<regex::Regex>,
+    /// Every secret the config names, to mask in traces and messages.
+    pub secrets: Secrets,
+    /// `promote.name_keys`: keys whose values are person names (empty: the defaults).
+    pub name_keys: Vec<String>,
 }
 
 /// One line on stderr: what was read and what was skipped. Warnings quote parser messages,

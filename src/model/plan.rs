@@ -42,6 +42,10 @@ pub struct PromoteSpec {
     /// Extra redaction patterns (regexes), on top of the built-in kinds; reported as `custom`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redact: Vec<String>,
+    /// Keys of tool arguments and results whose string values are person names, pseudonymized
+    /// everywhere in a promoted case (default: `name`, `full_name`, `customer_name`, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub name_keys: Vec<String>,
 }
 
 /// The agent under test, reached over HTTP.

@@ -19,6 +19,15 @@ pub(super) fn draft_case(
     promoted_at: &str,
     red: &mut Redactor,
 ) -> Option<Case> {
+    // Fakes are consistent within the case, and names are learnt before any text is redacted
+    // so the user's own words lose them too.
+    red.begin_case(&rec.trace_id);
+    for c in &rec.trajectory.calls {
+        red.learn_names(&c.arguments);
+        if let Some(r) = &c.result {
+            red.learn_names(r);
+        }
+    }
     let inputs: Vec<String> = rec.inputs.iter().map(|t| red.text(t)).collect();
     let input = match inputs.as_slice() {
         [] => return None,

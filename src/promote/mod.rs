@@ -8,6 +8,7 @@
 //! before it is written or returned. Reads no environment and prints nothing (`cli` does).
 
 mod build;
+pub mod pseudonym;
 pub mod redact;
 pub mod select;
 mod version;
@@ -30,6 +31,8 @@ pub struct Options {
     pub selector: Selector,
     /// Extra redaction patterns (kind `custom`).
     pub custom_patterns: Vec<Regex>,
+    /// Keys whose values are person names (empty: [`pseudonym::DEFAULT_NAME_KEYS`]).
+    pub name_keys: Vec<String>,
     /// Written as `source.promoted_at` (the caller passes today's date).
     pub promoted_at: String,
 }
@@ -74,7 +77,7 @@ pub fn promote(
     let (previous, existing) = version::load_latest(dataset_dir)?;
     let mut seen: HashSet<String> = existing.iter().map(build::case_key).collect();
     let mut ids: HashSet<String> = existing.iter().map(|c| c.id.clone()).collect();
-    let mut redactor = Redactor::new(opts.custom_patterns.clone());
+    let mut redactor = Redactor::pseudonymizing(opts.custom_patterns.clone(), &opts.name_keys);
     let mut new_cases = Vec::new();
     for rec in records {
         let Some(reason) = opts.selector.reason(rec) else {

@@ -16,6 +16,7 @@ fn opts(selector: Selector) -> Options {
     Options {
         selector,
         custom_patterns: Vec::new(),
+        name_keys: Vec::new(),
         promoted_at: "2026-11-21".to_string(),
     }
 }
@@ -30,10 +31,22 @@ fn failing_trace_becomes_a_pending_case_with_lineage_and_fixtures() {
     assert_eq!(s.file.as_deref(), Some(ds.join("v1.yaml").as_path()));
     let text = std::fs::read_to_string(ds.join("v1.yaml")).unwrap();
     assert!(!text.contains("jane.doe@example.com"), "{text}");
-    assert!(text.contains("[redacted:email]"));
     let cases = crate::config::load_dataset(&ds.join("v1.yaml"), &ds.join("v1.yaml")).unwrap();
     assert_eq!(cases.len(), 1);
     let c = &cases[0];
+    // One pseudonym for the one address, in the input and in the argument the agent sent, so
+    // a replay makes the same call.
+    let fake = regex::Regex::new(r"user-[0-9a-f]{4}@example\.invalid").unwrap();
+    let in_input = fake
+        .find(c.input.last_user_text())
+        .expect("pseudonym in the input");
+    let lookup = serde_json::to_string(&c.fixtures[0].arguments).unwrap();
+    assert!(
+        lookup.contains(in_input.as_str()),
+        "{lookup} vs {}",
+        in_input.as_str()
+    );
+    assert!(!text.contains("[redacted:email]"), "{text}");
     assert_eq!(c.review, Some(Review::Pending));
     let src = c.source.as_ref().unwrap();
     assert_eq!(src.kind, "production_trace");

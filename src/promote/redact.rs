@@ -14,6 +14,8 @@ use std::sync::LazyLock;
 use regex::{Captures, Regex};
 use serde_json::Value;
 
+use super::pseudonym::{self, Pseudonyms};
+
 struct Rule {
     kind: &'static str,
     re: Regex,
@@ -169,14 +171,55 @@ fn phone_ok(s: &str) -> bool {
 pub struct Redactor {
     custom: Vec<Regex>,
     counts: BTreeMap<String, usize>,
+    /// Set for promoted cases: PII kinds get consistent fakes instead of placeholders.
+    pseudonyms: Option<Pseudonyms>,
 }
 
+/// Brackets a pseudonym until every rule has run, so no later rule matches inside a fake (a
+/// fake IBAN's digits could look like a card number). Private-use characters and a letter
+/// index: nothing a rule matches.
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+
 impl Redactor {
-    /// A redactor with the built-in kinds and the user's extra patterns (kind `custom`).
+    /// A redactor with the built-in kinds and the user's extra patterns (kind `custom`); every
+    /// match becomes `[redacted:<kind>]` (for logs and exports).
     pub fn new(custom: Vec<Regex>) -> Self {
         Redactor {
             custom,
-            counts: BTreeMap::new(),
+            ..Redactor::default()
+        }
+    }
+
+    /// A redactor for promoted cases: PII ([`pseudonym::KINDS`]) becomes realistic fakes,
+    /// consistent within the case started by [`Redactor::begin_case`]; person names are learnt
+    /// from `name_keys` (default [`pseudonym::DEFAULT_NAME_KEYS`]); secrets stay placeholders.
+    pub fn pseudonymizing(custom: Vec<Regex>, name_keys: &[String]) -> Self {
+        Redactor {
+            custom,
+            pseudonyms: Some(Pseudonyms::new(name_keys)),
+            ..Redactor::default()
+        }
+    }
+
+    /// Starts a new case (scenario): pseudonyms are consistent within it.
+    pub fn begin_case(&mut self, scope: &str) {
+        if let Some(p) = &mut self.pseudonyms {
+            p.begin(scope);
+        }
+    }
+
+    /// Learns the person names held by name-like keys in `v` (tool arguments and results), to
+    /// replace them everywhere in the case.
+    pub fn learn_names(&mut self, v: &Value) {
+        if let Some(p) = &mut self.pseudonyms {
+            p.learn_names(v);
+        }
+    }
+
+    fn count(&mut self, kind: &str, n: usize) {
+        if n > 0 {
+            *self.counts.entry(kind.to_string()).or_default() += n;
         }
     }
 
@@ -187,11 +230,23 @@ impl Redactor {
 
     pub fn text(&mut self, s: &str) -> String {
         let mut out = s.to_string();
+        if let Some(p) = &self.pseudonyms {
+            let (replaced, n) = p.replace_names(&out);
+            out = replaced;
+            self.count("person_name", n);
+        }
+        // Fakes waiting to be put in, indexed by the letters between OPEN and CLOSE.
+        let mut held: Vec<String> = Vec::new();
         for r in RULES.iter() {
             if !r.re.is_match(&out) {
                 continue;
             }
             let mut n = 0;
+            let pseudonyms = self
+                .pseudonyms
+                .as_mut()
+                .filter(|_| pseudonym::KINDS.contains(&r.kind));
+            let mut pseudonyms = pseudonyms;
             out =
                 r.re.replace_all(&out, |c: &Captures| {
                     let m = c.get(r.group).unwrap_or_else(|| c.get(0).expect("match"));
@@ -201,21 +256,31 @@ impl Redactor {
                     n += 1;
                     let whole = c.get(0).expect("match");
                     let (a, b) = (m.start() - whole.start(), m.end() - whole.start());
-                    format!("{}[redacted:{}]{}", &c[0][..a], r.kind, &c[0][b..])
+                    let replacement = match pseudonyms.as_deref_mut() {
+                        Some(p) => {
+                            held.push(p.fake(r.kind, m.as_str()));
+                            format!("{OPEN}{}{CLOSE}", letters(held.len() - 1))
+                        }
+                        None => format!("[redacted:{}]", r.kind),
+                    };
+                    format!("{}{replacement}{}", &c[0][..a], &c[0][b..])
                 })
                 .into_owned();
-            if n > 0 {
-                *self.counts.entry(r.kind.to_string()).or_default() += n;
-            }
+            self.count(r.kind, n);
         }
+        let mut custom = 0;
         for re in &self.custom {
             let n = re.find_iter(&out).count();
             if n > 0 {
                 out = re.replace_all(&out, "[redacted:custom]").into_owned();
-                *self.counts.entry("custom".to_string()).or_default() += n;
+                custom += n;
             }
         }
-        out
+        self.count("custom", custom);
+        if held.is_empty() {
+            return out;
+        }
+        put_back(&out, &held)
     }
 
     /// Redacts every string in a JSON value (object keys included).
@@ -229,12 +294,61 @@ impl Redactor {
                     .collect(),
             ),
             Value::Number(n) if n.is_u64() && luhn_ok(&n.to_string()) => {
-                *self.counts.entry("card_number".to_string()).or_default() += 1;
-                Value::String("[redacted:card_number]".to_string())
+                self.count("card_number", 1);
+                Value::String(match &mut self.pseudonyms {
+                    Some(p) => p.fake("card_number", &n.to_string()),
+                    None => "[redacted:card_number]".to_string(),
+                })
             }
             other => other.clone(),
         }
     }
+}
+
+/// `0` → `a`, `25` → `z`, `26` → `ba`: an index without digits.
+fn letters(mut i: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'a' + (i % 26) as u8);
+        i /= 26;
+        if i == 0 {
+            break;
+        }
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// Replaces each `OPEN letters CLOSE` by the held fake it indexes.
+fn put_back(s: &str, held: &[String]) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(OPEN) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + OPEN.len_utf8()..];
+        match after.find(CLOSE) {
+            Some(j) => {
+                let idx = after[..j]
+                    .bytes()
+                    .try_fold(0usize, |acc, b| {
+                        b.is_ascii_lowercase()
+                            .then(|| acc * 26 + usize::from(b - b'a'))
+                    })
+                    .and_then(|k| held.get(k));
+                match idx {
+                    Some(fake) => out.push_str(fake),
+                    // Not ours (the input carried these characters): drop the bracket.
+                    None => out.push_str(&after[..j]),
+                }
+                rest = &after[j + CLOSE.len_utf8()..];
+            }
+            None => {
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

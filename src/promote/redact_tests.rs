@@ -269,3 +269,67 @@ fn checks_reject_lookalikes() {
         serde_json::json!({"card": "[redacted:card_number]", "n": 740})
     );
 }
+
+/// The same corpus through the redactor `promote` uses: PII becomes fakes of its kind (nothing of
+/// the original survives, and no fake is re-redacted as another kind), secrets placeholders.
+#[test]
+fn every_planted_item_is_pseudonymized_or_redacted_for_promote() {
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut red = Redactor::pseudonymizing(custom(), &[]);
+    let mut expected: BTreeMap<String, usize> = BTreeMap::new();
+    for i in 0..312 {
+        red.begin_case(&format!("trace-{i}"));
+        let kind = KINDS[i % KINDS.len()];
+        let value = planted(&mut rng, kind);
+        let shown = if kind == "bearer_token" {
+            format!("Authorization: Bearer {value}")
+        } else {
+            value.clone()
+        };
+        let text = FRAMES[i % FRAMES.len()].replace("{}", &shown);
+        let out = red.text(&text);
+        assert!(
+            !out.contains(&value),
+            "{kind} `{value}` survived in `{out}`"
+        );
+        let pseudonymized = crate::promote::pseudonym::KINDS.contains(&kind);
+        assert_eq!(
+            out.contains("[redacted:"),
+            !pseudonymized,
+            "{kind}: `{out}`"
+        );
+        assert!(
+            !out.contains('\u{E000}') && !out.contains('\u{E001}'),
+            "{out:?}"
+        );
+        *expected.entry(kind.to_string()).or_default() += 1;
+    }
+    assert_eq!(red.counts(), &expected, "one replacement per item, by kind");
+}
+
+#[test]
+fn a_value_gets_one_fake_everywhere_in_a_case() {
+    let mut red = Redactor::pseudonymizing(Vec::new(), &[]);
+    red.begin_case("trace-a");
+    red.learn_names(&serde_json::json!({"customer_name": "Dana Whitfield"}));
+    let input =
+        red.text("I'm Dana Whitfield, dana.w@corp.com; refund to GB82 WEST 1234 5698 7654 32");
+    let args =
+        red.json(&serde_json::json!({"email": "dana.w@corp.com", "holder": "Dana Whitfield"}));
+    let email = args["email"].as_str().unwrap();
+    let name = args["holder"].as_str().unwrap();
+    assert!(
+        input.contains(email) && input.contains(name),
+        "{input} / {args}"
+    );
+    assert!(
+        !input.contains("Dana") && !input.contains("dana.w"),
+        "{input}"
+    );
+    // The fake IBAN is whole: its digits were not taken for a card number.
+    let iban = input.rsplit("refund to ").next().unwrap();
+    assert!(crate::promote::redact::iban_ok(iban), "{iban}");
+    // Another case: other fakes for the same values.
+    red.begin_case("trace-b");
+    assert_ne!(red.text("dana.w@corp.com"), email);
+}

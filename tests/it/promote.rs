@@ -168,7 +168,10 @@ fn failing_trace_is_promoted_then_run_against_the_demo_agent() {
     assert!(!dir.path().join("evals/support/v4.yaml").exists());
     let v3 = std::fs::read_to_string(dir.path().join("evals/support/v3.yaml")).unwrap();
     assert_clean("v3.yaml", &v3);
-    assert!(v3.contains("[redacted:card_number]"), "{v3}");
+    assert!(
+        v3.contains("4000 00"),
+        "the card number has a fake of its kind: {v3}"
+    );
 }
 
 #[test]
