@@ -52,7 +52,10 @@ pub fn render_alignment(
                     ""
                 };
                 let args = call.args.as_ref().map(|a| &a.raw);
-                (format!("{}{mark}", pos + 1), call_label(&call.name, args))
+                (
+                    format!("{}{mark}", pos + 1),
+                    call_label(&call.name.label(), args),
+                )
             }
             None => ("-".to_string(), "-".to_string()),
         };

@@ -100,16 +100,17 @@ pub fn score_trace(rec: &TraceRecord, rules: &CompiledRules<'_>) -> CaseResult {
                 .and_modify(|old| *old = old.min(v))
                 .or_insert(v);
         }
-        if rule.no_redundant_calls {
-            let repeated = repeated_call(traj);
-            scores.push(Score::check(
-                format!("{}: trajectory.no_redundant_calls", rule.id),
-                repeated.is_none(),
-                match repeated {
-                    Some(name) => format!("`{name}` was called twice with the same arguments"),
-                    None => "no tool was called twice with the same arguments".to_string(),
-                },
-            ));
+        // The rule-level flag is the scorer's own check (the one a case's
+        // `trajectory.no_redundant_calls` runs), unless the expectation already asks for it.
+        let asked = rule
+            .expect
+            .trajectory
+            .as_ref()
+            .is_some_and(|t| t.no_redundant_calls);
+        if rule.no_redundant_calls && !asked {
+            let mut s = crate::scorer::redundant_check(&traj.calls);
+            s.name = format!("{}: {}", rule.id, s.name);
+            scores.push(s);
         }
     }
     let failed = scores
@@ -139,15 +140,6 @@ pub fn score_trace(rec: &TraceRecord, rules: &CompiledRules<'_>) -> CaseResult {
         duration_ms: traj.latency_ms,
         attempts: 1,
     }
-}
-
-fn repeated_call(traj: &crate::model::Trajectory) -> Option<&str> {
-    traj.calls.iter().enumerate().find_map(|(i, c)| {
-        traj.calls[..i]
-            .iter()
-            .any(|p| p.name == c.name && p.arguments == c.arguments)
-            .then_some(c.name.as_str())
-    })
 }
 
 #[cfg(test)]

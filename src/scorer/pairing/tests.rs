@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 fn exp(name: &str, args: Option<Value>) -> ExpectedCall {
     ExpectedCall {
-        name: name.to_string(),
+        name: name.into(),
         args: args.map(|a| a.try_into().unwrap()),
         ..ExpectedCall::default()
     }
@@ -163,8 +163,10 @@ fn weights_are_exact_for_every_realistic_size_and_degrade_safely() {
         value: 0.999_999,
         full: false,
     };
-    // One full match outweighs 100,000 pairs at s just below 1.
-    assert!(w.of(full, 0, 1) > 100_000 * w.of(partial, 0, 0));
+    // One full match outweighs 100,000 pairs at s just below 1 (above the pair level), and one
+    // more pair outweighs everything below it.
+    assert!(w.of(full, 0, 1) - w.cp > 100_000 * (w.of(partial, 0, 0) - w.cp));
+    assert!(w.cp > 100_000 * (w.of(full, 0, 0) - w.cp));
     // The exact weights: every level's largest possible total over m pairs stays below the
     // next level's unit (m = 3 pairs among n = 4 calls; k ≤ n − 1).
     let (m, n) = (3, 4);
@@ -172,6 +174,7 @@ fn weights_are_exact_for_every_realistic_size_and_degrade_safely() {
     let below_c1 = w.c2 + (n - 1) * (n - 1) * w.c3 + n;
     assert!(m * below_c1 < w.c1);
     assert!(m * (S_UNIT * w.c1 + below_c1) < w.c0);
+    assert!(m * (w.c0 + S_UNIT * w.c1 + below_c1) < w.cp);
 }
 
 /// Expected calls, and actual calls that are copies of them with some keys kept, changed or
@@ -226,7 +229,7 @@ proptest! {
         seen_a.dedup();
         prop_assert_eq!(seen_a.len(), al.pairs.len());
         for p in &al.pairs {
-            prop_assert_eq!(&e[p.e].name, &a[p.a].name);
+            prop_assert!(e[p.e].name.matches(&a[p.a].name));
         }
     }
 }

@@ -148,11 +148,11 @@ proptest! {
             (usize::from(s.full), s.value)
         };
         let (mut best_full, mut best) = (0, 0.0);
-        let mut names: Vec<&str> = flat.iter().map(|(_, c)| c.name.as_str()).collect();
+        let mut names: Vec<&str> = flat.iter().filter_map(|(_, c)| c.name.exact()).collect();
         names.sort();
         names.dedup();
         for name in names {
-            let rows: Vec<usize> = (0..flat.len()).filter(|&i| flat[i].1.name == name).collect();
+            let rows: Vec<usize> = (0..flat.len()).filter(|&i| flat[i].1.name.exact() == Some(name)).collect();
             let cols: Vec<usize> = (0..actual.len()).filter(|&j| actual[j].name == name).collect();
             let (f, v) = brute(&s, &rows, &cols, &mut vec![false; cols.len()]);
             best_full += f;
