@@ -226,17 +226,17 @@ impl<'de> Deserialize<'de> for CallName {
                 while let Some(key) = map.next_key::<String>()? {
                     if key != "regex" {
                         return Err(A::Error::custom(format!(
-                            "`name` takes a tool name or `{{regex: \"<pattern>\"}}`; unknown key `{key}`"
+                            "unknown key `{key}`: a name is a tool name or `{{regex: \"<pattern>\"}}`"
                         )));
                     }
                     pattern = Some(map.next_value()?);
                 }
                 let pattern = pattern.ok_or_else(|| {
-                    A::Error::custom("`name` as a mapping needs `regex: \"<pattern>\"`")
+                    A::Error::custom("a name mapping needs `regex: \"<pattern>\"`")
                 })?;
                 Regex::new(&pattern).map(CallName::Pattern).map_err(|e| {
                     A::Error::custom(format!(
-                        "`name`: invalid regex `{pattern}`: {}",
+                        "invalid regex `{pattern}`: {}",
                         super::args::regex_error_line(&e)
                     ))
                 })
