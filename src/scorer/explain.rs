@@ -80,10 +80,13 @@ pub(crate) fn explain(f: &Facts) -> (Vec<AlignRow>, String) {
             .find(|(p, _)| p < pos)
             .map(|(_, c)| c.name.phrase());
         let want = call.name.phrase();
-        sentences.missing.push(match before {
-            Some(prev) => format!("expected {want} after {prev}; {tail}."),
-            None => format!("expected {want} first; {tail}."),
-        });
+        // Under `covers`, an uncovered call has its own sentence already.
+        if !f.uncovered.is_some_and(|u| u.contains(&e)) {
+            sentences.missing.push(match before {
+                Some(prev) => format!("expected {want} after {prev}; {tail}."),
+                None => format!("expected {want} first; {tail}."),
+            });
+        }
         missing_after.push((
             anchor,
             row(
@@ -207,7 +210,7 @@ pub(crate) fn explain(f: &Facts) -> (Vec<AlignRow>, String) {
             .iter()
             .map(|&e| {
                 format!(
-                    "expected call {} {} matches no actual call.",
+                    "expected call {} ({}) matches no actual call.",
                     e + 1,
                     f.flat[e].1.name.phrase()
                 )

@@ -213,6 +213,26 @@ mod tests {
     }
 
     #[test]
+    fn name_patterns_conditional_forbid_and_covers() {
+        insta::assert_snapshot!(table(
+            json!({
+                "match": "covers",
+                "calls": [
+                    {"name": "lookup_account"},
+                    {"name": {"regex": "^refund_"}, "args": {"amount": {"lte": 500}}},
+                    {"name": {"regex": "^notify_"}}
+                ],
+                "forbid": [{"name": "issue_refund", "args": {"amount": {"gt": 500}}}]
+            }),
+            json!([
+                {"name": "lookup_account", "arguments": {"email": "ada@example.com"}},
+                {"name": "refund_card", "arguments": {"amount": 120}},
+                {"name": "issue_refund", "arguments": {"amount": 740}}
+            ]),
+        ));
+    }
+
+    #[test]
     fn nothing_expected_nothing_done() {
         let t = table(json!({}), json!([]));
         assert!(
