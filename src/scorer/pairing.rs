@@ -6,10 +6,14 @@
 //! matchings on full-score edges (for the boolean checks). It must not compute metrics or text:
 //! that is `trajectory` and `explain`.
 //!
-//! The assignment maximizes, lexicographically, (number of pairs with matching names, number of
-//! full matches (s = 1), Σ s, number of k-th ↔ k-th pairs, Σ k_e·k_a, −Σ |k_e − k_a|), k being
+//! The assignment maximizes, lexicographically, (number of full matches (s = 1), number of pairs
+//! with matching names, Σ s, number of k-th ↔ k-th pairs, Σ k_e·k_a, −Σ |k_e − k_a|), k being
 //! the index of a call among the calls of its group (with exact names only, the calls of its
-//! name). Within one exact name every pair is allowed, so the first level is min(|E_n|, |A_n|).
+//! name). With exact names only this is DESIGN §4's order (as many pairs as possible, then the
+//! most full matches): within one name every pair is allowed, so any full matching extends to
+//! one of min(|E_n|, |A_n|) pairs. With name patterns the two orders can differ, and full
+//! matches first keeps `strict_recall` equal to the largest full matching, the one the boolean
+//! checks count (a pattern call taking a partial pair cannot cost an exact call its full match).
 //! Full matches come before Σ s so that an actual call that exactly equals an expected call is
 //! paired with it rather than crosswise for a higher Σ s (which would report it "out of order"
 //! and lose strict recall). The fifth level keeps the relative order of the calls when the
@@ -233,18 +237,19 @@ const S_UNIT: i128 = 1_000_000;
 /// The lexicographic objective packed into one integer: each level's total over the at most m
 /// pairs stays below the next level's unit, so no level can outweigh a higher one:
 /// Σ near ≤ m·n < c3, Σ (kk·c3 + near) < (m·n² + 1)·c3 = c2, Σ (diag·c2 + …) < (m + 1)·c2 = c1,
-/// Σ (s·c1 + …) < (m·S_UNIT + 1)·c1 = c0, Σ (full·c0 + …) < (m + 1)·c0 = cp, and
-/// Σ (cp + …) over the allowed pairs < (m + 1)·cp = the bound B. The top level `cp` counts the
-/// pairs whose names match (a pair across non-matching names weighs 0): within one name every
-/// pair is allowed and it only shifts all weights alike, with name patterns it makes the
-/// assignment pair as many calls as possible.
+/// Σ (s·c1 + …) < (m·S_UNIT + 1)·c1 = cp, Σ (cp + …) < (m + 1)·cp = c0, and
+/// Σ (full·c0 + …) < (m + 1)·c0 = the bound B. The level `cp` counts the pairs whose names
+/// match (a pair across non-matching names weighs 0): within one name every pair is allowed and
+/// it only shifts all weights alike; with name patterns it makes the assignment pair as many
+/// calls as possible once the full matches are fixed.
 ///
 /// Overflow: the Hungarian method's potentials stay within a small multiple (≤ rows + 1) of the
 /// largest cost, and its INF is `i128::MAX / 4`; so the exact objective is used only when
 /// 4·(m + 2)·B fits below INF. That holds, e.g., up to 1,000 calls of one name on both sides, or
 /// 100 expected against 100,000 actual (B ≈ S_UNIT·m⁶·n³). Beyond that (never in a real case)
-/// the tie-break levels are dropped: weight = cp + full·(m·S_UNIT + 1) + s, which still ranks
-/// pairs first, full matches second and Σ s third exactly, and fits for any m < 10⁹.
+/// the tie-break levels are dropped: weight = full·(m + 1)·(m·S_UNIT + 1) + (m·S_UNIT + 1) + s,
+/// which still ranks full matches first, pairs second and Σ s third exactly, and fits for any
+/// m < 10⁹.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Weights {
     n: i128,
@@ -267,9 +272,9 @@ impl Weights {
                 .checked_add(1)?
                 .checked_mul(c3)?;
             let c1 = (m + 1).checked_mul(c2)?;
-            let c0 = m.checked_mul(S_UNIT)?.checked_add(1)?.checked_mul(c1)?;
-            let cp = (m + 1).checked_mul(c0)?;
-            let bound = (m + 1).checked_mul(cp)?;
+            let cp = m.checked_mul(S_UNIT)?.checked_add(1)?.checked_mul(c1)?;
+            let c0 = (m + 1).checked_mul(cp)?;
+            let bound = (m + 1).checked_mul(c0)?;
             let headroom = bound.checked_mul(4 * (m + 2))?;
             (headroom < i128::MAX / 4).then_some(Weights {
                 n,
@@ -282,8 +287,8 @@ impl Weights {
         };
         exact().unwrap_or(Weights {
             n,
-            cp: (m + 1) * (m * S_UNIT + 1),
-            c0: m * S_UNIT + 1,
+            cp: m * S_UNIT + 1,
+            c0: (m + 1) * (m * S_UNIT + 1),
             c1: 1,
             c2: 0,
             c3: 0,
@@ -305,8 +310,8 @@ impl Weights {
         // Σ k_e·k_a strictly prefers uncrossed pairs, so ties keep the calls' relative order.
         let kk = i * j;
         let near = self.n - (i - j).abs();
-        self.cp
-            + full * self.c0
+        full * self.c0
+            + self.cp
             + s * self.c1
             + diag * self.c2
             + kk * self.c3

@@ -184,4 +184,68 @@ mod tests {
         assert_eq!(small.outcome, Outcome::Passed, "{:?}", small.scores);
         assert_eq!(small.tags, ["at-most-4-calls"]);
     }
+
+    #[test]
+    fn a_rules_no_redundant_calls_is_the_scorers_check() {
+        let rules: TraceRules = serde_json::from_value(serde_json::json!({"rules": [
+            {"id": "r", "no_redundant_calls": true},
+            {"id": "both", "no_redundant_calls": true,
+             "expect": {"trajectory": {"no_redundant_calls": true}}}
+        ]}))
+        .unwrap();
+        let compiled = CompiledRules::new(&rules);
+        let rec = |calls: serde_json::Value| TraceRecord {
+            trace_id: "t".into(),
+            root_span_id: None,
+            service: None,
+            started_at: None,
+            inputs: vec!["hi".into()],
+            trajectory: crate::model::Trajectory {
+                calls: serde_json::from_value(calls).unwrap(),
+                ..Default::default()
+            },
+            attributes: Default::default(),
+            error: None,
+        };
+        let redundant = |r: &CaseResult| -> Vec<(String, ScoreStatus, String)> {
+            r.scores
+                .iter()
+                .filter(|s| s.name.ends_with("no_redundant_calls"))
+                .map(|s| (s.name.clone(), s.status, s.reason.clone()))
+                .collect()
+        };
+        // A retry after an error is not redundant (as in cases); a repeat of an `ok` call is,
+        // and the check is said once per rule even when the expectation asks for it too.
+        let retry = score_trace(
+            &rec(serde_json::json!([{"name": "f", "status": "error"}, {"name": "f"}])),
+            &compiled,
+        );
+        assert!(
+            redundant(&retry)
+                .iter()
+                .all(|(_, s, _)| *s == ScoreStatus::Pass)
+        );
+        let repeat = score_trace(
+            &rec(
+                serde_json::json!([{"name": "f", "arguments": {"x": 1}}, {"name": "f", "arguments": {"x": 1.0}}]),
+            ),
+            &compiled,
+        );
+        let want = "`f` call #2 repeats #1 (same name and arguments)".to_string();
+        assert_eq!(
+            redundant(&repeat),
+            [
+                (
+                    "r: trajectory.no_redundant_calls".to_string(),
+                    ScoreStatus::Fail,
+                    want.clone()
+                ),
+                (
+                    "both: trajectory.no_redundant_calls".to_string(),
+                    ScoreStatus::Fail,
+                    want
+                )
+            ]
+        );
+    }
 }
