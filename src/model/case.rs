@@ -215,7 +215,7 @@ impl TrajectoryExpect {
     }
 }
 
-/// Boolean trajectory checks (Vertex / ADK / agentevals meanings).
+/// Boolean trajectory checks (Vertex / ADK / agentevals meanings; `covers` is τ²-bench's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchMode {
@@ -225,8 +225,9 @@ pub enum MatchMode {
     Superset,
     Subset,
     Unordered,
-    /// τ²-bench's order-free action check: every expected call fully matches some actual call,
-    /// several expected calls may match the same one (not one-to-one); extras are fine.
+    // τ²-bench's order-free action check: every expected call fully matches some actual call,
+    // several expected calls may match the same one (not one-to-one); extras are fine. (A plain
+    // comment: a doc comment on one variant would split the schema's enum.)
     Covers,
 }
 
