@@ -1,7 +1,11 @@
 //! An expected call of a trajectory expectation and the items of `calls` (a call or an
-//! `any_order` block), with the per-call fields that refine how it is scored.
+//! `any_order` block), with the per-call fields that refine how it is scored; the name of a
+//! call ([`CallName`]: a tool name or a `{regex}` pattern) and the items of `forbid`
+//! ([`ForbidCall`]: a name, or a name with argument matchers).
 //!
-//! The wire form is decided by a hand-written `TryFrom` (its own messages, never `untagged`).
+//! Wire forms with a choice are decided by hand-written `TryFrom`/`Deserialize` code (its own
+//! messages, never `untagged`); patterns compile when read, so a bad one is a config error.
+//! Matching a name is here; scoring a call (and a forbidden call's arguments) is `scorer`'s.
 
 use regex::Regex;
 use schemars::JsonSchema;

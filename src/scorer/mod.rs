@@ -1,6 +1,7 @@
 //! scorer: turns a case's expectations and one trajectory into scores, metrics and an outcome.
 //!
-//! Owns DESIGN §4 (trajectory metrics and checks, `trajectory`/`pairing`/`args`), the
+//! Owns DESIGN §4 (trajectory metrics and checks, `trajectory`/`pairing`/`args`/`forbid`), the
+//! one trajectory verdict runs and `evalgate score` share (`trajectory_verdict`), the
 //! deterministic response checks of §5 (`response`), the explanations (`explain`, `render`)
 //! and the `evalgate score` line format (`pairs`). Pure: no I/O, no network, no env; judges
 //! are not called here. Failures of the agent are values in the returned scores, never errors.

@@ -177,6 +177,14 @@ fn weights_are_exact_for_every_realistic_size_and_degrade_safely() {
     assert!(m * (w.cp + S_UNIT * w.c1 + below_c1) < w.c0);
 }
 
+/// Whether every actual call is in at most one pair, and every pair's names match.
+fn one_to_one_on_matching_names(al: &Alignment, e: &[ExpectedCall], a: &[ToolCall]) -> bool {
+    let mut seen_a: Vec<usize> = al.pairs.iter().map(|p| p.a).collect();
+    seen_a.sort();
+    seen_a.dedup();
+    seen_a.len() == al.pairs.len() && al.pairs.iter().all(|p| e[p.e].name.matches(&a[p.a].name))
+}
+
 /// Expected calls, and actual calls that are copies of them with some keys kept, changed or
 /// dropped: near-copies make crosses with a higher Σ s but fewer full matches frequent (the shape
 /// that the old Σ-s-first objective got wrong).
@@ -223,14 +231,7 @@ proptest! {
             .map(|g| g.e.len().min(g.a.len()))
             .sum();
         prop_assert_eq!(al.pairs.len(), maximal);
-        // One-to-one, equal names.
-        let mut seen_a: Vec<usize> = al.pairs.iter().map(|p| p.a).collect();
-        seen_a.sort();
-        seen_a.dedup();
-        prop_assert_eq!(seen_a.len(), al.pairs.len());
-        for p in &al.pairs {
-            prop_assert!(e[p.e].name.matches(&a[p.a].name));
-        }
+        prop_assert!(one_to_one_on_matching_names(&al, &e, &a));
     }
 }
 
@@ -309,12 +310,6 @@ proptest! {
         prop_assert_eq!(got, brute_best(&e, &a, 0, &mut vec![false; a.len()]));
         // The chosen pairing's full matches are a maximum full matching.
         prop_assert_eq!(got.0, al.full_matching_size());
-        let mut seen_a: Vec<usize> = al.pairs.iter().map(|p| p.a).collect();
-        seen_a.sort();
-        seen_a.dedup();
-        prop_assert_eq!(seen_a.len(), al.pairs.len());
-        for p in &al.pairs {
-            prop_assert!(e[p.e].name.matches(&a[p.a].name));
-        }
+        prop_assert!(one_to_one_on_matching_names(&al, &e, &a));
     }
 }
