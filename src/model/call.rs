@@ -157,6 +157,16 @@ impl PartialEq for CallName {
 }
 
 impl CallName {
+    /// A pattern name (`{regex: …}`), for code that builds expectations (importers).
+    pub fn pattern(re: &str) -> Result<CallName, regex::Error> {
+        Regex::new(re).map(CallName::Pattern)
+    }
+
+    /// "Some call", whatever its name: the pattern `.*`.
+    pub fn any() -> CallName {
+        CallName::Pattern(Regex::new(".*").expect("valid regex"))
+    }
+
     /// Whether an actual call named `name` can pair with this expected call.
     pub fn matches(&self, name: &str) -> bool {
         match self {
@@ -365,3 +375,7 @@ impl JsonSchema for ForbidCall {
         })
     }
 }
+
+#[cfg(test)]
+#[path = "call_tests.rs"]
+mod tests;
