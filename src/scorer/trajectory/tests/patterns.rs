@@ -128,3 +128,27 @@ fn covers_ignores_order_and_extras_and_is_implied_by_superset() {
     let s = run(json!({"calls": []}), json!([{"name": "x"}]));
     assert!(s.checks.covers);
 }
+
+#[test]
+fn a_pattern_combines_with_compare_status_and_args_mode() {
+    // τ²-style: any `cancel_*` call on order A1 that succeeded; other keys do not count.
+    let e = json!({"match": "covers", "args_mode": "exact", "calls": [
+        {"name": {"regex": "^cancel_"}, "args": {"order": "A1", "reason": "x"}, "compare": ["order"], "status": "ok"}
+    ]});
+    let ok = run(
+        e.clone(),
+        json!([{"name": "cancel_order", "arguments": {"order": "A1", "reason": "other", "extra": 1}}]),
+    );
+    assert!(ok.checks.covers && ok.checks.superset);
+    let failed = run(
+        e,
+        json!([{"name": "cancel_order", "arguments": {"order": "A1"}, "status": "error"}]),
+    );
+    assert!(!failed.checks.covers);
+    // `order` right, status wrong: 1 of 2 constrained keys.
+    assert!(close(failed.metrics.arg_accuracy, 0.5));
+    assert_eq!(
+        failed.explanation,
+        "expected call 1 (a call matching /^cancel_/) matches no actual call. `cancel_order` #1: expected status `ok`, got `error`."
+    );
+}
