@@ -99,7 +99,11 @@ mod tests {
             note: { optional: { not_regex: "(?i)sorry" } }
             tags: { items_any_order: [a, B], normalize: [case], length: { gte: 2 } }
             city: { one_of: ["Los Angeles, CA", { regex: "^LA" }], normalize: bfcl }
-      forbid: [issue_refund]
+        - name: { regex: "^notify_" }
+      forbid:
+        - issue_refund
+        - { name: refund, args: { amount: { gt: 500 } } }
+        - { name: { regex: "^admin_" } }
       max_calls: 4
       min_calls: 2
       no_redundant_calls: true
@@ -109,6 +113,12 @@ mod tests {
 - id: chat
   input:
     - { role: user, content: hi }
+- id: tau
+  input: hi
+  expect:
+    trajectory:
+      match: covers
+      calls: [{ name: cancel, args: { order: A1 }, compare: [] }]
 "#;
         let errors: Vec<String> = v
             .iter_errors(&to_json(ok).unwrap())
@@ -120,6 +130,13 @@ mod tests {
         assert!(!v.is_valid(&to_json(bad_type).unwrap()));
         let bad_mode = "- id: a\n  input: hi\n  expect: { trajectory: { calls: [{ name: f, args_mode: loose }] } }\n";
         assert!(!v.is_valid(&to_json(bad_mode).unwrap()));
+        let bad_forbid =
+            "- id: a\n  input: hi\n  expect: { trajectory: { forbid: [{ name: f, arg: {} }] } }\n";
+        assert!(!v.is_valid(&to_json(bad_forbid).unwrap()));
+        let bad_name = "- id: a\n  input: hi\n  expect: { trajectory: { calls: [{ name: { pattern: f } }] } }\n";
+        assert!(!v.is_valid(&to_json(bad_name).unwrap()));
+        let bad_match = "- id: a\n  input: hi\n  expect: { trajectory: { match: covered } }\n";
+        assert!(!v.is_valid(&to_json(bad_match).unwrap()));
         assert!(!v.is_valid(
             &to_json("- id: a\n  input: hi\n  expect: { response: [{contain: x}] }\n").unwrap()
         ));

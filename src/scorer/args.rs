@@ -335,7 +335,7 @@ fn mismatch(path: &str, expected: String, actual: Option<&Value>) -> Mismatch {
 
 /// What an expectation asks for, phrased to follow "expected" (`"INV-2207"` in backticks,
 /// ``matching regex `(?i)refund` ``).
-fn describe(expect: &ArgExpect) -> String {
+pub(crate) fn describe(expect: &ArgExpect) -> String {
     match expect {
         ArgExpect::Literal(v) => format!("`{}`", short_json(v, 40)),
         ArgExpect::Object(fields) => {

@@ -17,3 +17,4 @@ mod judge_calls;
 mod lifecycle;
 mod promote;
 mod secrets;
+mod verdict;
