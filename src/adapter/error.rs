@@ -20,7 +20,7 @@ pub enum AdapterError {
     /// A `${VAR}` in a header (or a start env value) names an unset variable.
     #[error("{place} `{name}` uses `${{{var}}}`, but the environment variable `{var}` is not set")]
     MissingVar {
-        /// `header` or `agent.start.env`.
+        /// `header`, `setting` (`agent.url`) or `agent.start.env`.
         place: &'static str,
         name: String,
         var: String,

@@ -22,7 +22,7 @@ use super::retry::{backoff, retry_after_delay};
 use super::{AdapterError, AgentReply, install_crypto_provider};
 use crate::model::{
     AgentSpec, Case, CaseError, ErrorKind, HttpMethod, Message, ResponseMapping, RetrySpec, Role,
-    Secrets,
+    Secrets, expand_vars,
 };
 
 /// How much of an error reply's body the `http_status` message quotes.
@@ -63,7 +63,7 @@ impl fmt::Debug for HttpAgent {
 
 impl HttpAgent {
     /// Builds the agent from its spec. `port` fills `{port}` in the URL (a started agent);
-    /// `env` resolves `${VAR}` in header values.
+    /// `env` resolves `${VAR}` in the URL and in header values.
     pub fn new(
         spec: &AgentSpec,
         body_template: Option<&str>,
@@ -71,7 +71,12 @@ impl HttpAgent {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<HttpAgent, AdapterError> {
         install_crypto_provider();
-        let url = resolve_url(&spec.url, port)?;
+        let url_text = expand_vars(&spec.url, env).map_err(|var| AdapterError::MissingVar {
+            place: "setting",
+            name: "agent.url".into(),
+            var,
+        })?;
+        let url = resolve_url(&url_text, port)?;
         let shown_url = show_url(&url);
         let headers = build_headers(spec, env)?;
         let body = body_template.map(compile_template).transpose()?;
@@ -211,8 +216,8 @@ impl HttpAgent {
                 },
             });
         }
-        parse_reply(&bytes?, &self.mapping).map_err(|message| Failure {
-            kind: ErrorKind::BadResponse,
+        parse_reply(&bytes?, &self.mapping).map_err(|(kind, message)| Failure {
+            kind,
             retryable: false,
             retry_after: None,
             detail: Detail::Final(message),

@@ -55,6 +55,29 @@ fn a_missing_header_variable_names_header_and_variable() {
 }
 
 #[test]
+fn url_variables_are_expanded_and_never_shown() {
+    let s = spec("http://127.0.0.1:9/${AGENT_PATH}/chat?key=${AGENT_URL_KEY}");
+    let env = |name: &str| match name {
+        "AGENT_PATH" => Some("v2".to_string()),
+        "AGENT_URL_KEY" => Some("url-secret-123456".to_string()),
+        _ => None,
+    };
+    let agent = HttpAgent::new(&s, None, None, &env).unwrap();
+    assert_eq!(
+        agent.url.as_str(),
+        "http://127.0.0.1:9/v2/chat?key=url-secret-123456"
+    );
+    // Messages show the URL without its query, where such keys live.
+    assert_eq!(agent.shown_url, "http://127.0.0.1:9/v2/chat");
+    assert!(!format!("{agent:?}").contains("url-secret"));
+    let err = HttpAgent::new(&s, None, None, &no_env).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "setting `agent.url` uses `${AGENT_PATH}`, but the environment variable `AGENT_PATH` is not set"
+    );
+}
+
+#[test]
 fn header_values_never_show_in_debug_or_errors() {
     let mut s = spec("http://user:pw@127.0.0.1:9/agent?token=abc");
     s.headers

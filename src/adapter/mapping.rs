@@ -9,19 +9,56 @@
 use serde_json::{Map, Value};
 
 use crate::input::MAX_DEPTH;
-use crate::model::{CallStatus, ResponseMapping, ToolCall, Trajectory, Usage};
+use crate::model::{CallStatus, ErrorKind, ResponseMapping, ToolCall, Trajectory, Usage};
 
 /// How much of a bad body an error message quotes.
 const QUOTE_CHARS: usize = 80;
 
-/// Parses an agent's reply body. `latency_ms` is left at 0 for the caller to fill.
-pub fn parse_reply(body: &[u8], mapping: &ResponseMapping) -> Result<Trajectory, String> {
-    let json: Value =
-        serde_json::from_slice(body).map_err(|e| match crate::input::json_too_deep(&e) {
+/// Parses an agent's reply body. `latency_ms` is left at 0 for the caller to fill. A reply
+/// that is not what the mapping describes is a `bad_response`; one that reports an error at
+/// `mapping.error` is an `agent_error` with the agent's message.
+pub fn parse_reply(
+    body: &[u8],
+    mapping: &ResponseMapping,
+) -> Result<Trajectory, (ErrorKind, String)> {
+    let json: Value = serde_json::from_slice(body)
+        .map_err(|e| match crate::input::json_too_deep(&e) {
             Some(at) => format!("reply is nested more than {MAX_DEPTH} levels deep ({at})"),
             None => format!("reply is not JSON ({e}): `{}`", quote(body, QUOTE_CHARS)),
-        })?;
+        })
+        .map_err(|m| (ErrorKind::BadResponse, m))?;
+    if let Some(message) = reported_error(&json, &mapping.error) {
+        return Err((ErrorKind::AgentError, message));
+    }
+    map_reply(&json, body, mapping).map_err(|m| (ErrorKind::BadResponse, m))
+}
 
+/// How much of an agent's own error message is kept.
+const ERROR_CHARS: usize = 500;
+
+/// The error the reply reports at `pointer`, if any: a string as it is, an object by its
+/// `message` field when it has one, anything else as JSON.
+fn reported_error(json: &Value, pointer: &str) -> Option<String> {
+    if pointer.is_empty() {
+        return None;
+    }
+    let text = match json.pointer(pointer)? {
+        Value::Null | Value::Bool(false) => return None,
+        Value::String(s) if s.trim().is_empty() => return None,
+        Value::String(s) => s.clone(),
+        Value::Object(o) => match o.get("message") {
+            Some(Value::String(m)) => m.clone(),
+            _ => Value::Object(o.clone()).to_string(),
+        },
+        other => other.to_string(),
+    };
+    Some(format!(
+        "the agent reported an error at `{pointer}`: {}",
+        quote(text.as_bytes(), ERROR_CHARS)
+    ))
+}
+
+fn map_reply(json: &Value, body: &[u8], mapping: &ResponseMapping) -> Result<Trajectory, String> {
     let final_response = match json.pointer(&mapping.output) {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.clone()),
@@ -192,7 +229,60 @@ mod tests {
     use super::*;
 
     fn parse(v: Value) -> Result<Trajectory, String> {
-        parse_reply(v.to_string().as_bytes(), &ResponseMapping::default())
+        reply(v.to_string().as_bytes(), &ResponseMapping::default())
+    }
+
+    /// `parse_reply` where only `bad_response` errors are expected.
+    fn reply(body: &[u8], mapping: &ResponseMapping) -> Result<Trajectory, String> {
+        parse_reply(body, mapping).map_err(|(kind, m)| {
+            assert_eq!(kind, ErrorKind::BadResponse, "{m}");
+            m
+        })
+    }
+
+    #[test]
+    fn an_error_the_agent_reports_is_an_agent_error_with_its_message() {
+        let mapping = ResponseMapping {
+            error: "/error".into(),
+            ..ResponseMapping::default()
+        };
+        let err = |v: Value| parse_reply(v.to_string().as_bytes(), &mapping).unwrap_err();
+        assert_eq!(
+            err(json!({"output": "", "error": "tool `refund` is down"})),
+            (
+                ErrorKind::AgentError,
+                "the agent reported an error at `/error`: tool `refund` is down".to_string()
+            )
+        );
+        let (kind, m) = err(json!({"error": {"message": "rate limited", "code": 429}}));
+        assert_eq!(
+            (kind, m.as_str()),
+            (
+                ErrorKind::AgentError,
+                "the agent reported an error at `/error`: rate limited"
+            )
+        );
+        let (_, m) = err(json!({"error": {"code": 7}}));
+        assert!(m.ends_with(r#"{"code":7}"#), "{m}");
+        // No error: null, false, empty, absent.
+        for quiet in [json!(null), json!(false), json!(""), json!("  ")] {
+            let ok = parse_reply(
+                json!({"output": "hi", "error": quiet})
+                    .to_string()
+                    .as_bytes(),
+                &mapping,
+            );
+            assert!(ok.is_ok(), "{quiet}");
+        }
+        assert!(parse_reply(br#"{"output": "hi"}"#, &mapping).is_ok());
+        // Without the pointer, an `error` field is just data.
+        assert!(
+            reply(
+                br#"{"output": "hi", "error": "x"}"#,
+                &ResponseMapping::default()
+            )
+            .is_ok()
+        );
     }
 
     fn openai_mapping() -> ResponseMapping {
@@ -279,7 +369,7 @@ mod tests {
                 ]}}],
             "usage": {"prompt_tokens": 50, "completion_tokens": 12, "total_tokens": 62}
         });
-        let t = parse_reply(body.to_string().as_bytes(), &openai_mapping()).unwrap();
+        let t = reply(body.to_string().as_bytes(), &openai_mapping()).unwrap();
         assert_eq!(t.final_response, None);
         let names: Vec<&str> = t.calls.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["get_weather", "get_time"]);
@@ -289,7 +379,7 @@ mod tests {
 
         let answer =
             json!({"choices": [{"message": {"role": "assistant", "content": "It is sunny."}}]});
-        let t = parse_reply(answer.to_string().as_bytes(), &openai_mapping()).unwrap();
+        let t = reply(answer.to_string().as_bytes(), &openai_mapping()).unwrap();
         assert_eq!(t.final_response.as_deref(), Some("It is sunny."));
         assert!(t.calls.is_empty());
         assert_eq!(
@@ -331,7 +421,7 @@ mod tests {
     #[test]
     fn deep_nesting_is_an_error_in_the_reply_and_in_arguments_strings() {
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-        let err = parse_reply(deep.as_bytes(), &ResponseMapping::default()).unwrap_err();
+        let err = reply(deep.as_bytes(), &ResponseMapping::default()).unwrap_err();
         insta::assert_snapshot!(err, @"reply is nested more than 127 levels deep (at line 1 column 128)");
         // 127 levels in all: the deepest accepted.
         let at_limit = format!("{}{}", "[".repeat(126), "]".repeat(126));
@@ -349,14 +439,14 @@ mod tests {
 
     #[test]
     fn malformed_replies_say_what_is_wrong() {
-        let err = parse_reply(b"<html>oops</html>", &ResponseMapping::default()).unwrap_err();
+        let err = reply(b"<html>oops</html>", &ResponseMapping::default()).unwrap_err();
         assert_eq!(
             err,
             "reply is not JSON (expected value at line 1 column 1): `<html>oops</html>`"
         );
 
         let long = format!("<html>{}</html>", "x".repeat(200));
-        let err = parse_reply(long.as_bytes(), &ResponseMapping::default()).unwrap_err();
+        let err = reply(long.as_bytes(), &ResponseMapping::default()).unwrap_err();
         assert!(err.ends_with("xxx…`"), "{err}");
 
         let err = parse(json!({"answer": "hi"})).unwrap_err();

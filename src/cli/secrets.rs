@@ -1,5 +1,5 @@
-//! The run's [`Secrets`], collected once: every `${VAR}` the config expands (agent headers,
-//! `agent.start.env`), each judge's `api_key_env` value and the GitHub token.
+//! The run's [`Secrets`], collected once: every `${VAR}` the config expands (`agent.url`, agent
+//! headers, `agent.start.env`), each judge's `api_key_env` value and the GitHub token.
 //!
 //! The CLI is the only module that reads the environment, so it is the one place that knows
 //! the values; the adapter, judges, trace readers and GitHub publishing get the finished
@@ -37,6 +37,8 @@ pub(super) fn collect(sources: &Sources<'_>, env: &dyn Fn(&str) -> Option<String
         expanded.ok().filter(|_| !seen.is_empty())
     };
     if let Some(agent) = sources.agent {
+        // A token in the URL (`?key=${API_KEY}`) is as secret as one in a header.
+        expand(&agent.url, &mut b);
         for (name, template) in &agent.headers {
             if let Some(value) = expand(template, &mut b) {
                 b.add_header(name, &value);

@@ -62,6 +62,7 @@ pub(crate) fn check_agent(
         ("tool_calls", &r.tool_calls),
         ("usage", &r.usage),
         ("cost", &r.cost),
+        ("error", &r.error),
     ] {
         if !pointer.is_empty() && !pointer.starts_with('/') {
             out.push(src.at(
@@ -116,7 +117,13 @@ fn check_url(src: &Source, path: &str, url: &str, has_start: bool, out: &mut Vec
         );
         return;
     }
-    match reqwest::Url::parse(&url.replace("{port}", SAMPLE_PORT)) {
+    if let Some(problem) = env_ref_error(url) {
+        out.push(src.at(path, format!("`{path}`: {problem}")));
+        return;
+    }
+    // `${VAR}` is checked for being set in `env.rs`; any value will do to check the rest parses.
+    let sample = crate::model::expand_vars(url, &|_| Some("x".to_string())).unwrap_or_default();
+    match reqwest::Url::parse(&sample.replace("{port}", SAMPLE_PORT)) {
         Err(e) => out.push(src.at(path, format!("invalid URL `{url}` in `{path}`: {e}"))),
         Ok(u) if !matches!(u.scheme(), "http" | "https") => out.push(src.at(
             path,

@@ -23,6 +23,11 @@ pub(crate) fn check_agent_env(
     env: Option<Env<'_>>,
     out: &mut Vec<Diagnostic>,
 ) {
+    if let Some(env) = env
+        && let Err(var) = expand_vars(&agent.url, env)
+    {
+        out.push(unset(src.at("agent.url", ""), "`agent.url`", &var));
+    }
     for (name, value) in &agent.headers {
         let at = || src.at_segs(&[key("agent"), key("headers"), key(name.as_str())], "");
         if HeaderName::from_bytes(name.as_bytes()).is_err() {

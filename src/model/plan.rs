@@ -120,6 +120,11 @@ pub struct ResponseMapping {
     /// Cost in US dollars, a number.
     #[serde(default = "default_cost")]
     pub cost: String,
+    /// Where the agent reports an error in a 2xx reply (e.g. `/error`): a value there other
+    /// than `null`, `false` or `""` makes the run an `agent_error` outcome with that message.
+    /// Empty (the default): replies are not checked for one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub error: String,
 }
 
 impl Default for ResponseMapping {
@@ -129,6 +134,7 @@ impl Default for ResponseMapping {
             tool_calls: default_tool_calls(),
             usage: default_usage(),
             cost: default_cost(),
+            error: String::new(),
         }
     }
 }

@@ -94,6 +94,8 @@ pub enum ErrorKind {
     BadResponse,
     /// The request could not be built (template error).
     Request,
+    /// The agent answered, and its reply reports an error (at `agent.response.error`).
+    AgentError,
 }
 
 impl ErrorKind {
@@ -104,6 +106,7 @@ impl ErrorKind {
             ErrorKind::HttpStatus => "http_status",
             ErrorKind::BadResponse => "bad_response",
             ErrorKind::Request => "request",
+            ErrorKind::AgentError => "agent_error",
         }
     }
 }

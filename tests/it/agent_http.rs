@@ -314,3 +314,30 @@ async fn tool_call_status_and_results_survive_the_round_trip() {
     );
     assert_eq!(t.calls[1].result, Some(json!({"sent": true})));
 }
+
+#[tokio::test]
+async fn an_error_in_the_reply_is_an_agent_error_for_that_case_only() {
+    // The agent answers 200 but says it failed for one input; the run goes on.
+    let fake = FakeAgent::start(|r| {
+        if r.input == "break" {
+            Reply::Json(json!({"output": null, "error": {"message": "tool `lookup` timed out"}}))
+        } else {
+            Reply::Json(good_reply(&r.input))
+        }
+    })
+    .await;
+    let mut spec = agent_spec(&fake.url());
+    spec.response.error = "/error".into();
+    let cases = vec![case("ok", "hello"), case("bad", "break")];
+    let results = run(&plan(spec, vec![("smoke", cases)]), 2).await;
+    let bad = by_id(&results, "bad");
+    assert_eq!(bad.outcome, Outcome::Error);
+    let e = bad.error.as_ref().unwrap();
+    assert_eq!(e.kind, ErrorKind::AgentError);
+    assert_eq!(
+        e.message,
+        "the agent reported an error at `/error`: tool `lookup` timed out"
+    );
+    assert_eq!(bad.attempts, 1, "an error the agent reports is not retried");
+    assert_eq!(by_id(&results, "ok").outcome, Outcome::Passed);
+}

@@ -251,6 +251,16 @@ fn config_rows() -> Vec<Row> {
             )],
         ),
         row(
+            "unset_variable_in_agent_url",
+            vec![text(
+                CONFIG_FILE,
+                CONFIG.replace(
+                    "http://127.0.0.1:9/chat",
+                    "\"http://127.0.0.1:9/chat?key=${EVALGATE_TEST_UNSET_9F2C}\"",
+                ),
+            )],
+        ),
+        row(
             "unset_variable_in_agent_env",
             vec![text(
                 CONFIG_FILE,
