@@ -103,7 +103,7 @@ pub(super) fn check_trajectory(
         && t.calls.is_empty()
         && matches!(
             mode,
-            MatchMode::InOrder | MatchMode::AnyOrder | MatchMode::Superset
+            MatchMode::InOrder | MatchMode::AnyOrder | MatchMode::Superset | MatchMode::Covers
         )
     {
         out.push(

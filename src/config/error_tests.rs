@@ -253,6 +253,35 @@ fn table() -> Vec<(&'static str, Vec<File>)> {
             )],
         ),
         (
+            "call_name_regex_invalid",
+            vec![v2("- name: escalate", "- name: { regex: \"(\" }")],
+        ),
+        (
+            "call_name_mapping_unknown_key",
+            vec![v2("- name: escalate", "- name: { pattern: \"^esc\" }")],
+        ),
+        (
+            "forbid_item_unknown_key",
+            vec![v2(
+                "forbid: [issue_refund]",
+                "forbid: [{ name: issue_refund, arg: { amount: { gt: 500 } } }]",
+            )],
+        ),
+        (
+            "forbid_args_matcher_invalid",
+            vec![v2(
+                "forbid: [issue_refund]",
+                "forbid: [{ name: issue_refund, args: { amount: { gt: lots } } }]",
+            )],
+        ),
+        (
+            "forbid_name_regex_invalid",
+            vec![v2(
+                "forbid: [issue_refund]",
+                "forbid: [{ name: { regex: \"[\" } }]",
+            )],
+        ),
+        (
             "response_regex_invalid",
             vec![v2(
                 "- regex: \"(?i)shipped|on its way\"",
@@ -279,6 +308,12 @@ fn table() -> Vec<(&'static str, Vec<File>)> {
             "match_without_calls",
             vec![v2_with(
                 "- id: nothing\n  input: hi\n  expect:\n    trajectory:\n      match: in_order\n",
+            )],
+        ),
+        (
+            "covers_without_calls",
+            vec![v2_with(
+                "- id: nothing\n  input: hi\n  expect:\n    trajectory:\n      match: covers\n",
             )],
         ),
         ("max_calls_zero", vec![v2("max_calls: 4", "max_calls: 0")]),

@@ -127,6 +127,14 @@ fn diagnose(raw: &str, pos: Pos, text: &str, display: &Path) -> Diagnostic {
         pos = outline.value_pos(&args_path);
         path = args_path;
         message = args_message;
+    } else if message.starts_with("invalid regex") {
+        // A `{regex: …}` name pattern (of a call or a `forbid` item): point at the pattern.
+        let mut with_key = path.clone();
+        with_key.push(key("regex"));
+        if outline.node(&with_key).is_some() {
+            pos = outline.value_pos(&with_key);
+            path = with_key;
+        }
     }
 
     // A dataset's cases are located by the position; `[3].` in front of every message is noise.

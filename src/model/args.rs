@@ -235,6 +235,11 @@ impl Normalize {
     }
 }
 
+/// The useful line of a regex compile error ("unclosed group").
+pub(crate) fn regex_error_line(e: &regex::Error) -> String {
+    compile::first_line(&e.to_string())
+}
+
 impl ArgExpect {
     /// Compiles a JSON expectation. Errors are short sentences naming the bad value and the
     /// valid options; the caller adds the position.

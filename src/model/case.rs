@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use super::args::ArgsSpec;
-pub use super::call::{ExpectItem, ExpectedCall};
+pub use super::call::{CallName, ExpectItem, ExpectedCall, ForbidCall};
 
 /// Where a case was written: the dataset file and the line of its `- id:` item.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -183,9 +183,10 @@ pub struct TrajectoryExpect {
     pub match_mode: Option<MatchMode>,
     #[serde(default)]
     pub calls: Vec<ExpectItem>,
-    /// Tools that must not be called.
+    /// Calls that must not happen: tool names, or `{name, args}` (a name or pattern and
+    /// argument matchers that must all hold for a call to be forbidden).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub forbid: Vec<String>,
+    pub forbid: Vec<ForbidCall>,
     /// Call budget for `efficiency` (default: the number of expected calls).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_calls: Option<u32>,
@@ -224,16 +225,20 @@ pub enum MatchMode {
     Superset,
     Subset,
     Unordered,
+    /// τ²-bench's order-free action check: every expected call fully matches some actual call,
+    /// several expected calls may match the same one (not one-to-one); extras are fine.
+    Covers,
 }
 
 impl MatchMode {
-    pub const ALL: [MatchMode; 6] = [
+    pub const ALL: [MatchMode; 7] = [
         MatchMode::Exact,
         MatchMode::InOrder,
         MatchMode::AnyOrder,
         MatchMode::Superset,
         MatchMode::Subset,
         MatchMode::Unordered,
+        MatchMode::Covers,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -243,6 +248,7 @@ impl MatchMode {
             MatchMode::Superset => "superset",
             MatchMode::Subset => "subset",
             MatchMode::Unordered => "unordered",
+            MatchMode::Covers => "covers",
         }
     }
 }

@@ -30,8 +30,8 @@ pub use calibration::{
     LENGTH_BIAS_FLAG, LengthBiasProbe,
 };
 pub use case::{
-    ArgsMode, Case, Expect, ExpectItem, ExpectedCall, Input, Lineage, MatchMode, Message,
-    ResponseCheck, Review, Role, SimilaritySpec, SourceLoc, TrajectoryExpect,
+    ArgsMode, CallName, Case, Expect, ExpectItem, ExpectedCall, ForbidCall, Input, Lineage,
+    MatchMode, Message, ResponseCheck, Review, Role, SimilaritySpec, SourceLoc, TrajectoryExpect,
 };
 pub use comparison::{
     BaseRef, CaseChange, ChangeKind, Comparison, DatasetChange, DeltaStatus, MetricDelta,

@@ -73,6 +73,10 @@ pub struct TrajectoryChecks {
     pub superset: bool,
     pub subset: bool,
     pub unordered: bool,
+    /// Every expected call fully matches some actual call (several may share one). Defaults
+    /// to false when reading results written before it existed.
+    #[serde(default)]
+    pub covers: bool,
 }
 
 /// Everything the trajectory scorer found for one (expected, actual) pair.
@@ -80,9 +84,12 @@ pub struct TrajectoryChecks {
 pub struct TrajectoryScore {
     pub metrics: TrajectoryMetrics,
     pub checks: TrajectoryChecks,
-    /// Forbidden tools that were called, in call order (deduplicated).
+    /// Names of the forbidden calls made, in call order (deduplicated).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub forbidden_called: Vec<String>,
+    /// The actual calls (indices) that a `forbid` item matches, in call order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forbidden_calls: Vec<usize>,
     /// Expected vs actual, call by call, in a readable order.
     pub alignment: Vec<AlignRow>,
     /// A short human summary of the alignment.

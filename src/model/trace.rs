@@ -59,7 +59,8 @@ pub struct TraceRule {
     /// The same expectations a case has (trajectory, deterministic response checks).
     #[serde(default)]
     pub expect: super::case::Expect,
-    /// Fail when the same tool is called twice with the same arguments.
+    /// Fail when a call repeats an earlier `ok` call (same name and arguments): the scorer's
+    /// `trajectory.no_redundant_calls`, as if the rule's trajectory expectation asked for it.
     #[serde(default)]
     pub no_redundant_calls: bool,
     /// Set by `config` after parsing: the line of the rule's `- id:`.

@@ -47,7 +47,7 @@ pub(super) fn draft_case(
         .iter()
         .map(|c| {
             ExpectItem::Call(ExpectedCall {
-                name: c.name.clone(),
+                name: c.name.clone().into(),
                 args: match &c.arguments {
                     Value::Object(m) if !m.is_empty() => {
                         ArgsSpec::try_from(c.arguments.clone()).ok()
@@ -119,17 +119,18 @@ pub(super) fn case_key(case: &Case) -> String {
         .filter(|m| m.role == Role::User)
         .map(|m| m.content.as_str())
         .collect();
-    let names: Vec<&str> = case
+    let names: Vec<String> = case
         .expect
         .trajectory
         .as_ref()
         .map(|t| {
             t.flat_calls()
                 .into_iter()
-                .map(|(_, c)| c.name.as_str())
+                .map(|(_, c)| c.name.label())
                 .collect()
         })
         .unwrap_or_default();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
     dedupe_key(&turns, &names)
 }
 

@@ -186,8 +186,10 @@ fn traj_score(
             superset: in_order,
             subset: in_order,
             unordered: in_order,
+            covers: in_order,
         },
         forbidden_called: Vec::new(),
+        forbidden_calls: Vec::new(),
         alignment,
         explanation: explanation.into(),
     }

@@ -352,6 +352,58 @@ fn describe(expect: &ArgExpect) -> String {
     }
 }
 
+/// Starts of descriptions that read after a value without "is" (`740 > 500`).
+const SIGNS: [char; 4] = ['>', '≥', '<', '≤'];
+
+/// An argument expectation in words, for a `forbid` item: "`amount` > 500 and `currency` =
+/// `"usd"`".
+pub(crate) fn spec_phrase(spec: &ArgsSpec) -> String {
+    let ArgExpect::Object(fields) = &spec.compiled else {
+        return describe(&spec.compiled);
+    };
+    let parts: Vec<String> = fields
+        .iter()
+        .map(|(k, e)| match e {
+            ArgExpect::Literal(_) => format!("`{k}` = {}", describe(e)),
+            e => format!("`{k}` {}", describe(e)),
+        })
+        .collect();
+    parts.join(" and ")
+}
+
+/// Why `actual` satisfies `spec`, key by key ("`amount` 740 > 500"), for a call that `forbid`
+/// matched (every key holds).
+pub(crate) fn held(spec: &ArgsSpec, actual: &Value) -> Vec<String> {
+    let ArgExpect::Object(fields) = &spec.compiled else {
+        return vec![format!("arguments {}", describe(&spec.compiled))];
+    };
+    let map = normalized(actual).as_object();
+    fields
+        .iter()
+        .map(|(k, e)| match map.and_then(|m| m.get(k)) {
+            None => format!("`{k}` absent"),
+            Some(v) => {
+                let v = short_json(v, 40);
+                let d = describe(e);
+                // The descriptions follow "expected"; after a value they read as verbs.
+                let verb = [
+                    ("matching ", "matches "),
+                    ("not matching ", "does not match "),
+                    ("containing ", "contains "),
+                ]
+                .iter()
+                .find_map(|(from, to)| d.strip_prefix(from).map(|rest| format!("{to}{rest}")));
+                match (e, verb) {
+                    (ArgExpect::Literal(_), _) => format!("`{k}` is {d}"),
+                    (_, Some(verb)) => format!("`{k}` {v} {verb}"),
+                    _ if d.starts_with(SIGNS) => format!("`{k}` {v} {d}"),
+                    _ => format!("`{k}` {v} is {d}"),
+                }
+            }
+        })
+        .collect()
+}
+
 /// Compact JSON cut to `max` characters (with `…`).
 pub(crate) fn short_json(v: &Value, max: usize) -> String {
     truncate(&v.to_string(), max)

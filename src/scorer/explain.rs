@@ -26,6 +26,10 @@ pub(crate) struct Facts<'a> {
     pub out_of_order: &'a [bool],
     /// Per actual call: an earlier `ok` call it repeats.
     pub repeats: &'a [Option<usize>],
+    /// Per actual call: a `forbid` item matches it.
+    pub forbidden: &'a [bool],
+    /// With `match: covers`: the expected calls that fully match no actual call.
+    pub uncovered: Option<&'a [usize]>,
 }
 
 /// The alignment rows in reading order and the explanation.
@@ -49,7 +53,11 @@ pub(crate) fn explain(f: &Facts) -> (Vec<AlignRow>, String) {
             .find_map(|k| pair_of_expected[k])
             .map(|k| f.pairs[k].a);
         let expected_n = f.flat.iter().filter(|(_, c)| c.name == call.name).count();
-        let called_n = f.actual.iter().filter(|c| c.name == call.name).count();
+        let called_n = f
+            .actual
+            .iter()
+            .filter(|c| call.name.matches(&c.name))
+            .count();
         let (note, tail) = if called_n == 0 {
             (
                 "never called".to_string(),
@@ -70,14 +78,24 @@ pub(crate) fn explain(f: &Facts) -> (Vec<AlignRow>, String) {
             .iter()
             .rev()
             .find(|(p, _)| p < pos)
-            .map(|(_, c)| c.name.as_str());
-        sentences.missing.push(match before {
-            Some(prev) => format!("expected `{}` after `{prev}`; {tail}.", call.name),
-            None => format!("expected `{}` first; {tail}.", call.name),
-        });
+            .map(|(_, c)| c.name.phrase());
+        let want = call.name.phrase();
+        // Under `covers`, an uncovered call has its own sentence already.
+        if !f.uncovered.is_some_and(|u| u.contains(&e)) {
+            sentences.missing.push(match before {
+                Some(prev) => format!("expected {want} after {prev}; {tail}."),
+                None => format!("expected {want} first; {tail}."),
+            });
+        }
         missing_after.push((
             anchor,
-            row(AlignKind::Missing, &call.name, Some((e, *pos)), None, note),
+            row(
+                AlignKind::Missing,
+                &call.name.label(),
+                Some((e, *pos)),
+                None,
+                note,
+            ),
         ));
     }
 
@@ -96,7 +114,7 @@ pub(crate) fn explain(f: &Facts) -> (Vec<AlignRow>, String) {
         match pair_of_actual[j] {
             None => {
                 let mut notes = Vec::new();
-                if f.expect.forbid.contains(&call.name) {
+                if f.forbidden[j] {
                     notes.push("forbidden".to_string());
                 }
                 if let Some(i) = f.repeats[j] {
@@ -152,6 +170,9 @@ pub(crate) fn explain(f: &Facts) -> (Vec<AlignRow>, String) {
                         .push(format!("`{}` #{number}: {said}.", call.name));
                     notes.push(said);
                 }
+                if f.forbidden[j] {
+                    notes.push("forbidden".to_string());
+                }
                 if f.out_of_order[k] {
                     sentences.order.push(format!(
                         "`{}` #{number} is out of order (expected at step {} of {}).",
@@ -184,6 +205,19 @@ pub(crate) fn explain(f: &Facts) -> (Vec<AlignRow>, String) {
             plural(f.actual.len(), "call")
         ));
     }
+    if let Some(uncovered) = f.uncovered {
+        sentences.covers = uncovered
+            .iter()
+            .map(|&e| {
+                format!(
+                    "expected call {} ({}) matches no actual call.",
+                    e + 1,
+                    f.flat[e].1.name.phrase()
+                )
+            })
+            .collect();
+        sentences.covered = uncovered.is_empty();
+    }
     (rows, sentences.finish(f.flat.len(), f.actual.len()))
 }
 
@@ -201,6 +235,10 @@ fn retried(actual: &[ToolCall], j: usize) -> Option<usize> {
 
 #[derive(Default)]
 struct Sentences {
+    /// `covers`: each expected call that fully matches no actual call.
+    covers: Vec<String>,
+    /// `covers` passed (said first when the one-to-one sentences report problems).
+    covered: bool,
     missing: Vec<String>,
     extra: Vec<String>,
     wrong: Vec<String>,
@@ -208,9 +246,25 @@ struct Sentences {
 }
 
 impl Sentences {
-    /// Structural problems first (missing, extra), then arguments, then order and budget.
+    /// Uncovered calls first (`covers`), then structural problems (missing, extra), then
+    /// arguments, then order and budget.
     fn finish(self, n_e: usize, n_a: usize) -> String {
-        let all: Vec<String> = [self.missing, self.extra, self.wrong, self.order].concat();
+        let mut all: Vec<String> = [
+            self.covers,
+            self.missing,
+            self.extra,
+            self.wrong,
+            self.order,
+        ]
+        .concat();
+        if self.covered && !all.is_empty() {
+            // The one-to-one words below would otherwise read as a failure of `covers`.
+            all.insert(
+                0,
+                "every expected call matches an actual call (covers: several may share one)."
+                    .to_string(),
+            );
+        }
         if all.is_empty() {
             return match (n_e, n_a) {
                 (0, _) => "no calls expected and none made.".to_string(),

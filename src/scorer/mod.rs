@@ -7,6 +7,7 @@
 
 mod args;
 mod explain;
+mod forbid;
 mod pairing;
 mod pairs;
 mod render;
@@ -66,10 +67,12 @@ pub fn score_case(case: &Case, trajectory: &Trajectory) -> CaseScoring {
     for expectation in expectations(&case.expect) {
         match expectation {
             Expectation::Trajectory(expect) => {
-                let ts = score_trajectory(expect, &trajectory.calls);
-                let own = trajectory_scores(expect, &ts, &trajectory.calls);
-                let all_pass = own.iter().all(|s| s.status == ScoreStatus::Pass);
-                metrics.insert(MetricName::TrajectoryMatch, indicator(all_pass));
+                let TrajectoryVerdict {
+                    score: ts,
+                    checks: own,
+                    passed,
+                } = trajectory_verdict(expect, &trajectory.calls);
+                metrics.insert(MetricName::TrajectoryMatch, indicator(passed));
                 let m = &ts.metrics;
                 metrics.extend([
                     (MetricName::ToolRecall, m.tool_recall),
@@ -154,6 +157,30 @@ pub(crate) fn effective_match(expect: &TrajectoryExpect) -> Option<MatchMode> {
         .or_else(|| (!expect.calls.is_empty()).then_some(MatchMode::InOrder))
 }
 
+/// A trajectory expectation checked against the actual calls: the full score, the checks as
+/// `evalgate run` reports them and whether they all pass (the case's trajectory verdict).
+pub(crate) struct TrajectoryVerdict {
+    pub score: TrajectoryScore,
+    pub checks: Vec<Score>,
+    pub passed: bool,
+}
+
+/// The one place the trajectory verdict is decided: `score_case` (runs, traces) and
+/// `evalgate score` (pair lines) both call it.
+pub(crate) fn trajectory_verdict(
+    expect: &TrajectoryExpect,
+    actual: &[ToolCall],
+) -> TrajectoryVerdict {
+    let score = score_trajectory(expect, actual);
+    let checks = trajectory_scores(expect, &score, actual);
+    let passed = checks.iter().all(|s| s.status == ScoreStatus::Pass);
+    TrajectoryVerdict {
+        score,
+        checks,
+        passed,
+    }
+}
+
 /// `trajectory.<match>`, `trajectory.forbid`, `trajectory.max_calls`, `trajectory.min_calls`
 /// and `trajectory.no_redundant_calls`, as the case asks.
 fn trajectory_scores(
@@ -172,6 +199,7 @@ fn trajectory_scores(
             MatchMode::Superset => c.superset,
             MatchMode::Subset => c.subset,
             MatchMode::Unordered => c.unordered,
+            MatchMode::Covers => c.covers,
         };
         let mut s = Score::check(
             format!("trajectory.{}", mode.as_str()),
@@ -182,10 +210,11 @@ fn trajectory_scores(
         out.push(s);
     }
     if !expect.forbid.is_empty() {
+        let hits = forbid::forbidden(expect, actual);
         out.push(Score::check(
             "trajectory.forbid".to_string(),
-            ts.forbidden_called.is_empty(),
-            forbid_reason(expect, ts),
+            hits.is_empty(),
+            forbid::reason(expect, actual, &hits),
         ));
     }
     if let Some(max) = expect.max_calls {
@@ -221,8 +250,9 @@ fn trajectory_scores(
 }
 
 /// `trajectory.no_redundant_calls`: fails on a call that repeats an earlier `ok` call (the
-/// calls `redundant_calls` counts), naming the first one.
-fn redundant_check(actual: &[ToolCall]) -> Score {
+/// calls `redundant_calls` counts), naming the first one. Trace rules' `no_redundant_calls`
+/// is this check too (`trace::score`).
+pub fn redundant_check(actual: &[ToolCall]) -> Score {
     let repeats = trajectory::repeats(actual);
     let found: Vec<(usize, usize)> = repeats
         .iter()
@@ -249,29 +279,6 @@ fn redundant_check(actual: &[ToolCall]) -> Score {
         found.is_empty(),
         reason,
     )
-}
-
-fn forbid_reason(expect: &TrajectoryExpect, ts: &TrajectoryScore) -> String {
-    if ts.forbidden_called.is_empty() {
-        let names: Vec<String> = expect.forbid.iter().map(|n| format!("`{n}`")).collect();
-        return format!("none of {} was called", names.join(", "));
-    }
-    // Every call of a forbidden tool, by call number.
-    let called: Vec<String> = ts
-        .forbidden_called
-        .iter()
-        .map(|name| {
-            let numbers: Vec<String> = ts
-                .alignment
-                .iter()
-                .filter(|r| &r.name == name)
-                .filter_map(|r| r.actual.map(|a| format!("#{}", a + 1)))
-                .collect();
-            let calls = if numbers.len() == 1 { "call" } else { "calls" };
-            format!("`{name}` was called ({calls} {})", numbers.join(", "))
-        })
-        .collect();
-    format!("forbidden tool called: {}", called.join("; "))
 }
 
 #[cfg(test)]

@@ -2,19 +2,21 @@
 //! score out.
 //!
 //! Input `{"id", "expected": <trajectory expectation as in a case>, "actual": [{"name",
-//! "arguments", "status"?}]}`; output `{"id", "metrics", "checks", "explanation"}` with the keys
-//! of the spec, followed by any other top-level keys of the input line as they were (a pair's
-//! metadata such as `category`); unknown keys inside `expected` stay errors. Owns the strict parsing of a line (errors name the field) and nothing
+//! "arguments", "status"?}]}`; output `{"id", "metrics", "checks", "explanation", "scores",
+//! "passed"}`: the keys of the spec, then the trajectory checks exactly as `evalgate run` reports
+//! them for a case and its trajectory verdict (both from `trajectory_verdict`, the function runs
+//! use), followed by any other top-level keys of the input line as they were (a pair's metadata
+//! such as `category`); unknown keys inside `expected` stay errors. Owns the strict parsing of a line (errors name the field) and nothing
 //! else: reading files, writing stdout and exit codes belong to `cli`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::model::{
-    CallStatus, ExpectItem, ToolCall, TrajectoryChecks, TrajectoryExpect, TrajectoryMetrics,
+    CallStatus, ExpectItem, Score, ToolCall, TrajectoryChecks, TrajectoryExpect, TrajectoryMetrics,
 };
 
-use super::trajectory::score_trajectory;
+use super::{TrajectoryVerdict, trajectory_verdict};
 
 const FIELDS: &str = "`id`, `expected`, `actual`";
 
@@ -40,10 +42,14 @@ struct PairScore<'a> {
     metrics: &'a TrajectoryMetrics,
     checks: &'a TrajectoryChecks,
     explanation: &'a str,
+    /// `trajectory.<match>`, `trajectory.forbid`, … as in a run's case result.
+    scores: &'a [Score],
+    /// Every one of `scores` passed: the trajectory verdict `evalgate run` gives the case.
+    passed: bool,
 }
 
 /// Keys of the output line, which an input line's metadata cannot replace.
-const OUTPUT_KEYS: [&str; 3] = ["metrics", "checks", "explanation"];
+const OUTPUT_KEYS: [&str; 5] = ["metrics", "checks", "explanation", "scores", "passed"];
 
 /// Scores one input line and returns the output line (without a trailing newline). The error
 /// names the problem and the field (`` `expected`: unknown field `cals`, expected one of … ``).
@@ -65,12 +71,18 @@ pub fn score_pair_line(line: &str) -> Result<String, String> {
     let expected = take(&mut obj, "expected")?;
     let expect = parse_expected(&expected)?;
     let actual = parse_actual(take(&mut obj, "actual")?)?;
-    let score = score_trajectory(&expect, &actual);
+    let TrajectoryVerdict {
+        score,
+        checks,
+        passed,
+    } = trajectory_verdict(&expect, &actual);
     let out = PairScore {
         id: &id,
         metrics: &score.metrics,
         checks: &score.checks,
         explanation: &score.explanation,
+        scores: &checks,
+        passed,
     };
     let mut line =
         serde_json::to_string(&out).map_err(|e| format!("cannot write the score: {e}"))?;
@@ -164,7 +176,7 @@ mod tests {
         let out = score_pair_line(line).unwrap();
         let v: Value = serde_json::from_str(&out).unwrap();
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(keys.len(), 6, "{out}");
+        assert_eq!(keys.len(), 8, "{out}");
         assert!(out.starts_with(r#"{"id":"p1","metrics":"#), "{out}");
         assert!(
             out.ends_with(r#","category":"refund","perturbation":{"kind":"swap"}}"#),
@@ -177,10 +189,18 @@ mod tests {
         let line =
             json!({"id": 7, "expected": {"calls": [{"name": "f"}]}, "actual": [{"name": "f"}]});
         let out = score_pair_line(&line.to_string()).unwrap();
-        assert!(out.starts_with(r#"{"id":7,"metrics":{"tool_recall":1.0,"tool_precision":1.0,"tool_f1":1.0,"arg_accuracy":1.0,"strict_recall":1.0,"ordering":1.0,"efficiency":1.0,"redundant_calls":0},"checks":{"exact":true,"in_order":true,"any_order":true,"superset":true,"subset":true,"unordered":true},"explanation":"#), "{out}");
+        assert!(out.starts_with(r#"{"id":7,"metrics":{"tool_recall":1.0,"tool_precision":1.0,"tool_f1":1.0,"arg_accuracy":1.0,"strict_recall":1.0,"ordering":1.0,"efficiency":1.0,"redundant_calls":0},"checks":{"exact":true,"in_order":true,"any_order":true,"superset":true,"subset":true,"unordered":true,"covers":true},"explanation":"#), "{out}");
         let v: Value = serde_json::from_str(&out).unwrap();
         let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-        assert_eq!(keys.len(), 4);
+        assert_eq!(keys.len(), 6);
+        assert!(
+            out.contains(r#"matched.","scores":[{"name":"trajectory.in_order""#),
+            "{out}"
+        );
+        assert!(out.ends_with(r#"}],"passed":true}"#), "{out}");
+        assert_eq!(v["passed"], true);
+        assert_eq!(v["scores"][0]["name"], "trajectory.in_order");
+        assert_eq!(v["scores"][0]["status"], "pass");
     }
 
     #[test]
@@ -261,6 +281,106 @@ mod tests {
         let e = err(r#"{"id":1,"expected":{},"actual":[{"name":"f","arguments":"{x"}]}"#);
         assert!(
             e.starts_with("`actual[0].arguments`: a string must hold JSON arguments"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn passed_is_the_run_verdict_with_the_dataset_level_checks() {
+        // The match check passes, but `forbid`, `min_calls` and `no_redundant_calls` fail: the
+        // line says so as `evalgate run` would, one score each.
+        let out = run(json!({
+            "id": "v",
+            "expected": {
+                "match": "superset",
+                "calls": [{"name": "lookup"}],
+                "forbid": [{"name": "issue_refund", "args": {"amount": {"gt": 500}}}],
+                "min_calls": 4,
+                "no_redundant_calls": true
+            },
+            "actual": [
+                {"name": "lookup", "arguments": {"id": 1}},
+                {"name": "lookup", "arguments": {"id": 1}},
+                {"name": "issue_refund", "arguments": {"amount": 740}}
+            ]
+        }));
+        assert_eq!(out["checks"]["superset"], true);
+        assert_eq!(out["passed"], false);
+        let scores: Vec<(&str, &str)> = out["scores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["name"].as_str().unwrap(), s["status"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            scores,
+            [
+                ("trajectory.superset", "pass"),
+                ("trajectory.forbid", "fail"),
+                ("trajectory.min_calls", "fail"),
+                ("trajectory.no_redundant_calls", "fail")
+            ]
+        );
+        assert_eq!(
+            out["scores"][1]["reason"],
+            "forbidden call made: call #3 `issue_refund` is forbidden: `amount` 740 > 500"
+        );
+        // The same expectation in a case gives the same verdict (one function decides both).
+        let expect: TrajectoryExpect = serde_json::from_value(json!({
+            "match": "superset",
+            "calls": [{"name": "lookup"}],
+            "forbid": [{"name": "issue_refund", "args": {"amount": {"gt": 500}}}],
+            "min_calls": 4,
+            "no_redundant_calls": true
+        }))
+        .unwrap();
+        let case = crate::model::Case {
+            id: "v".into(),
+            tags: vec![],
+            tier: None,
+            input: crate::model::Input::Text("x".into()),
+            expect: crate::model::Expect {
+                trajectory: Some(expect),
+                response: vec![],
+            },
+            source: None,
+            review: None,
+            fixtures: vec![],
+            loc: Default::default(),
+        };
+        let calls = parse_actual(out_actual()).unwrap();
+        let scoring = crate::scorer::score_case(
+            &case,
+            &crate::model::Trajectory {
+                calls,
+                ..Default::default()
+            },
+        );
+        assert_eq!(scoring.outcome, crate::model::Outcome::Failed);
+        let names: Vec<&str> = scoring.scores.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, scores.iter().map(|(n, _)| *n).collect::<Vec<_>>());
+    }
+
+    fn out_actual() -> Value {
+        json!([
+            {"name": "lookup", "arguments": {"id": 1}},
+            {"name": "lookup", "arguments": {"id": 1}},
+            {"name": "issue_refund", "arguments": {"amount": 740}}
+        ])
+    }
+
+    #[test]
+    fn passed_follows_the_match_check_alone_when_nothing_else_is_asked() {
+        let line = |actual: Value| {
+            run(
+                json!({"id": 1, "expected": {"calls": [{"name": "a"}, {"name": "b"}]}, "actual": actual}),
+            )
+        };
+        assert_eq!(line(json!([{"name": "a"}, {"name": "b"}]))["passed"], true);
+        assert_eq!(line(json!([{"name": "b"}, {"name": "a"}]))["passed"], false);
+        let e = score_pair_line(r#"{"id":1,"expected":{},"actual":[],"passed":true}"#).unwrap_err();
+        assert!(
+            e.starts_with("field `passed` is a key of the output line"),
             "{e}"
         );
     }

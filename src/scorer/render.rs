@@ -52,7 +52,10 @@ pub fn render_alignment(
                     ""
                 };
                 let args = call.args.as_ref().map(|a| &a.raw);
-                (format!("{}{mark}", pos + 1), call_label(&call.name, args))
+                (
+                    format!("{}{mark}", pos + 1),
+                    call_label(&call.name.label(), args),
+                )
             }
             None => ("-".to_string(), "-".to_string()),
         };
@@ -205,6 +208,26 @@ mod tests {
                 {"name": "get_weather", "arguments": {"city": "Rome"}},
                 {"name": "answer"},
                 {"name": "get_weather", "arguments": {"city": "Oslo"}}
+            ]),
+        ));
+    }
+
+    #[test]
+    fn name_patterns_conditional_forbid_and_covers() {
+        insta::assert_snapshot!(table(
+            json!({
+                "match": "covers",
+                "calls": [
+                    {"name": "lookup_account"},
+                    {"name": {"regex": "^refund_"}, "args": {"amount": {"lte": 500}}},
+                    {"name": {"regex": "^notify_"}}
+                ],
+                "forbid": [{"name": "issue_refund", "args": {"amount": {"gt": 500}}}]
+            }),
+            json!([
+                {"name": "lookup_account", "arguments": {"email": "ada@example.com"}},
+                {"name": "refund_card", "arguments": {"amount": 120}},
+                {"name": "issue_refund", "arguments": {"amount": 740}}
             ]),
         ));
     }

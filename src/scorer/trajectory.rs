@@ -1,17 +1,19 @@
 //! Trajectory metrics and boolean checks of DESIGN §4 for one (expected, actual) pair.
 //!
 //! Owns the formulas (recall, precision, F1, argument accuracy, strict recall, ordering,
-//! efficiency, redundant calls), the checks (exact, in_order, any_order, superset, subset,
-//! unordered) and `forbid`. Pairing is `pairing`'s job and the words are `explain`'s; this
+//! efficiency, redundant calls) and the checks (exact, in_order, any_order, superset, subset,
+//! unordered, covers); which calls `forbid` matches is `forbid`'s. Pairing is `pairing`'s job and the words are `explain`'s; this
 //! file must not format text.
 
 use crate::model::{
-    CallStatus, ExpectItem, ExpectedCall, ToolCall, TrajectoryChecks, TrajectoryExpect,
+    CallStatus, ExpectItem, ExpectedCall, MatchMode, ToolCall, TrajectoryChecks, TrajectoryExpect,
     TrajectoryMetrics, TrajectoryScore,
 };
 
 use super::args::{json_eq, normalized};
+use super::effective_match;
 use super::explain::{Facts, explain};
+use super::forbid::forbidden;
 use super::pairing::{Alignment, Pair, align, augment};
 
 /// Scores an actual trajectory against an expectation: metrics, checks, alignment, explanation.
@@ -31,13 +33,24 @@ pub fn score_trajectory(expect: &TrajectoryExpect, actual: &[ToolCall]) -> Traje
         &repeats,
     );
     let checks = checks(expect, calls.len(), actual.len(), &al);
+    let hits = forbidden(expect, actual);
     let mut forbidden_called: Vec<String> = Vec::new();
-    for call in actual {
-        if expect.forbid.contains(&call.name) && !forbidden_called.contains(&call.name) {
-            forbidden_called.push(call.name.clone());
+    let mut is_forbidden = vec![false; actual.len()];
+    for hit in &hits {
+        is_forbidden[hit.call] = true;
+        let name = &actual[hit.call].name;
+        if !forbidden_called.contains(name) {
+            forbidden_called.push(name.clone());
         }
     }
     let out_of_order: Vec<bool> = in_sequence.iter().map(|ok| !ok).collect();
+    // Only a `covers` check explains which expected call matches no actual call at all.
+    let uncovered: Option<Vec<usize>> =
+        (effective_match(expect) == Some(MatchMode::Covers)).then(|| {
+            (0..calls.len())
+                .filter(|&e| !covered(&al, e, actual.len()))
+                .collect()
+        });
     let (alignment, explanation) = explain(&Facts {
         expect,
         flat: &flat,
@@ -45,14 +58,22 @@ pub fn score_trajectory(expect: &TrajectoryExpect, actual: &[ToolCall]) -> Traje
         pairs: &al.pairs,
         out_of_order: &out_of_order,
         repeats: &repeats,
+        forbidden: &is_forbidden,
+        uncovered: uncovered.as_deref(),
     });
     TrajectoryScore {
         metrics,
         checks,
         forbidden_called,
+        forbidden_calls: hits.iter().map(|h| h.call).collect(),
         alignment,
         explanation,
     }
+}
+
+/// Whether expected call `e` fully matches (s = 1) some actual call, shared or not.
+fn covered(al: &Alignment, e: usize, n_a: usize) -> bool {
+    (0..n_a).any(|a| al.full(e, a))
 }
 
 fn ratio(num: usize, den: usize, if_empty: f64) -> f64 {
@@ -153,6 +174,7 @@ fn checks(expect: &TrajectoryExpect, n_e: usize, n_a: usize, al: &Alignment) -> 
     let subset = full == n_a;
     let in_order = embeds_in_order(expect, n_a, al);
     TrajectoryChecks {
+        covers: (0..n_e).all(|e| covered(al, e, n_a)),
         exact: in_order && n_a == n_e,
         in_order,
         any_order: superset,

@@ -100,16 +100,17 @@ pub fn score_trace(rec: &TraceRecord, rules: &CompiledRules<'_>) -> CaseResult {
                 .and_modify(|old| *old = old.min(v))
                 .or_insert(v);
         }
-        if rule.no_redundant_calls {
-            let repeated = repeated_call(traj);
-            scores.push(Score::check(
-                format!("{}: trajectory.no_redundant_calls", rule.id),
-                repeated.is_none(),
-                match repeated {
-                    Some(name) => format!("`{name}` was called twice with the same arguments"),
-                    None => "no tool was called twice with the same arguments".to_string(),
-                },
-            ));
+        // The rule-level flag is the scorer's own check (the one a case's
+        // `trajectory.no_redundant_calls` runs), unless the expectation already asks for it.
+        let asked = rule
+            .expect
+            .trajectory
+            .as_ref()
+            .is_some_and(|t| t.no_redundant_calls);
+        if rule.no_redundant_calls && !asked {
+            let mut s = crate::scorer::redundant_check(&traj.calls);
+            s.name = format!("{}: {}", rule.id, s.name);
+            scores.push(s);
         }
     }
     let failed = scores
@@ -139,15 +140,6 @@ pub fn score_trace(rec: &TraceRecord, rules: &CompiledRules<'_>) -> CaseResult {
         duration_ms: traj.latency_ms,
         attempts: 1,
     }
-}
-
-fn repeated_call(traj: &crate::model::Trajectory) -> Option<&str> {
-    traj.calls.iter().enumerate().find_map(|(i, c)| {
-        traj.calls[..i]
-            .iter()
-            .any(|p| p.name == c.name && p.arguments == c.arguments)
-            .then_some(c.name.as_str())
-    })
 }
 
 #[cfg(test)]
@@ -191,5 +183,69 @@ mod tests {
         let small = results.iter().find(|r| r.input.contains("$20")).unwrap();
         assert_eq!(small.outcome, Outcome::Passed, "{:?}", small.scores);
         assert_eq!(small.tags, ["at-most-4-calls"]);
+    }
+
+    #[test]
+    fn a_rules_no_redundant_calls_is_the_scorers_check() {
+        let rules: TraceRules = serde_json::from_value(serde_json::json!({"rules": [
+            {"id": "r", "no_redundant_calls": true},
+            {"id": "both", "no_redundant_calls": true,
+             "expect": {"trajectory": {"no_redundant_calls": true}}}
+        ]}))
+        .unwrap();
+        let compiled = CompiledRules::new(&rules);
+        let rec = |calls: serde_json::Value| TraceRecord {
+            trace_id: "t".into(),
+            root_span_id: None,
+            service: None,
+            started_at: None,
+            inputs: vec!["hi".into()],
+            trajectory: crate::model::Trajectory {
+                calls: serde_json::from_value(calls).unwrap(),
+                ..Default::default()
+            },
+            attributes: Default::default(),
+            error: None,
+        };
+        let redundant = |r: &CaseResult| -> Vec<(String, ScoreStatus, String)> {
+            r.scores
+                .iter()
+                .filter(|s| s.name.ends_with("no_redundant_calls"))
+                .map(|s| (s.name.clone(), s.status, s.reason.clone()))
+                .collect()
+        };
+        // A retry after an error is not redundant (as in cases); a repeat of an `ok` call is,
+        // and the check is said once per rule even when the expectation asks for it too.
+        let retry = score_trace(
+            &rec(serde_json::json!([{"name": "f", "status": "error"}, {"name": "f"}])),
+            &compiled,
+        );
+        assert!(
+            redundant(&retry)
+                .iter()
+                .all(|(_, s, _)| *s == ScoreStatus::Pass)
+        );
+        let repeat = score_trace(
+            &rec(
+                serde_json::json!([{"name": "f", "arguments": {"x": 1}}, {"name": "f", "arguments": {"x": 1.0}}]),
+            ),
+            &compiled,
+        );
+        let want = "`f` call #2 repeats #1 (same name and arguments)".to_string();
+        assert_eq!(
+            redundant(&repeat),
+            [
+                (
+                    "r: trajectory.no_redundant_calls".to_string(),
+                    ScoreStatus::Fail,
+                    want.clone()
+                ),
+                (
+                    "both: trajectory.no_redundant_calls".to_string(),
+                    ScoreStatus::Fail,
+                    want
+                )
+            ]
+        );
     }
 }

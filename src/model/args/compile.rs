@@ -252,7 +252,7 @@ fn normalize(v: &Value) -> Result<Normalize, String> {
     Ok(n)
 }
 
-fn first_line(s: &str) -> String {
+pub(super) fn first_line(s: &str) -> String {
     s.lines()
         .rfind(|l| !l.trim().is_empty())
         .unwrap_or(s)

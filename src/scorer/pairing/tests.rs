@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 fn exp(name: &str, args: Option<Value>) -> ExpectedCall {
     ExpectedCall {
-        name: name.to_string(),
+        name: name.into(),
         args: args.map(|a| a.try_into().unwrap()),
         ..ExpectedCall::default()
     }
@@ -163,15 +163,18 @@ fn weights_are_exact_for_every_realistic_size_and_degrade_safely() {
         value: 0.999_999,
         full: false,
     };
-    // One full match outweighs 100,000 pairs at s just below 1.
+    // One full match outweighs 100,000 pairs at s just below 1, and one more pair outweighs
+    // every Σ s below it.
     assert!(w.of(full, 0, 1) > 100_000 * w.of(partial, 0, 0));
+    assert!(w.cp > 100_000 * (w.of(partial, 0, 0) - w.cp));
     // The exact weights: every level's largest possible total over m pairs stays below the
     // next level's unit (m = 3 pairs among n = 4 calls; k ≤ n − 1).
     let (m, n) = (3, 4);
     let w = Weights::new(m as usize, n as usize);
     let below_c1 = w.c2 + (n - 1) * (n - 1) * w.c3 + n;
     assert!(m * below_c1 < w.c1);
-    assert!(m * (S_UNIT * w.c1 + below_c1) < w.c0);
+    assert!(m * (S_UNIT * w.c1 + below_c1) < w.cp);
+    assert!(m * (w.cp + S_UNIT * w.c1 + below_c1) < w.c0);
 }
 
 /// Expected calls, and actual calls that are copies of them with some keys kept, changed or
@@ -226,7 +229,92 @@ proptest! {
         seen_a.dedup();
         prop_assert_eq!(seen_a.len(), al.pairs.len());
         for p in &al.pairs {
-            prop_assert_eq!(&e[p.e].name, &a[p.a].name);
+            prop_assert!(e[p.e].name.matches(&a[p.a].name));
+        }
+    }
+}
+
+/// Expected calls whose names are exact or patterns (`f`, `g`, `/^[fg]$/`, `/.*/`), against
+/// actual calls named `f`, `g` or `h`: small enough to brute-force every pairing.
+fn pattern_calls_strategy() -> impl Strategy<Value = (Vec<ExpectedCall>, Vec<ToolCall>)> {
+    let name = select(vec!["f", "g", "/^[fg]$/", "/.*/"]);
+    let args = proptest::collection::btree_map(select(vec!["k1", "k2"]), select(vec![1, 2]), 0..3);
+    let expected = proptest::collection::vec((name, args.clone()), 0..5);
+    let actual = proptest::collection::vec((select(vec!["f", "g", "h"]), args), 0..6);
+    (expected, actual).prop_map(|(e, a)| {
+        let expected = e
+            .into_iter()
+            .map(|(n, args)| {
+                let name = match n.strip_prefix('/').and_then(|p| p.strip_suffix('/')) {
+                    Some(p) => CallName::Pattern(regex::Regex::new(p).unwrap()),
+                    None => n.into(),
+                };
+                ExpectedCall {
+                    name,
+                    args: Some(json!(args).try_into().unwrap()),
+                    ..ExpectedCall::default()
+                }
+            })
+            .collect();
+        let actual = a
+            .into_iter()
+            .map(|(n, args)| ToolCall::ok(n, json!(args)))
+            .collect();
+        (expected, actual)
+    })
+}
+
+/// The best (full matches, pairs, Σ s in millionths) over every one-to-one pairing of
+/// expected calls `i..` with the free actual calls, pairs allowed where the names match.
+fn brute_best(
+    e: &[ExpectedCall],
+    a: &[ToolCall],
+    i: usize,
+    used: &mut Vec<bool>,
+) -> (usize, usize, i64) {
+    if i == e.len() {
+        return (0, 0, 0);
+    }
+    let mut best = brute_best(e, a, i + 1, used);
+    for j in 0..a.len() {
+        if used[j] || !e[i].name.matches(&a[j].name) {
+            continue;
+        }
+        used[j] = true;
+        let s = score_call(&e[i], ArgsMode::Subset, &a[j]);
+        let (f, p, v) = brute_best(e, a, i + 1, used);
+        let here = (
+            f + usize::from(s.full),
+            p + 1,
+            v + (s.value * 1e6).round() as i64,
+        );
+        best = best.max(here);
+        used[j] = false;
+    }
+    best
+}
+
+proptest! {
+    #[test]
+    fn with_name_patterns_the_pairing_is_the_lexicographic_optimum(
+        (e, a) in pattern_calls_strategy(),
+    ) {
+        let refs: Vec<&ExpectedCall> = e.iter().collect();
+        let al = align(&refs, &a, ArgsMode::Subset);
+        let got = (
+            al.pairs.iter().filter(|p| p.score.full).count(),
+            al.pairs.len(),
+            al.pairs.iter().map(|p| (p.score.value * 1e6).round() as i64).sum::<i64>(),
+        );
+        prop_assert_eq!(got, brute_best(&e, &a, 0, &mut vec![false; a.len()]));
+        // The chosen pairing's full matches are a maximum full matching.
+        prop_assert_eq!(got.0, al.full_matching_size());
+        let mut seen_a: Vec<usize> = al.pairs.iter().map(|p| p.a).collect();
+        seen_a.sort();
+        seen_a.dedup();
+        prop_assert_eq!(seen_a.len(), al.pairs.len());
+        for p in &al.pairs {
+            prop_assert!(e[p.e].name.matches(&a[p.a].name));
         }
     }
 }

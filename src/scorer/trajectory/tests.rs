@@ -401,6 +401,7 @@ fn long_explanations_are_capped() {
 }
 
 mod full_first;
+mod patterns;
 mod peers;
 mod per_call;
 mod props;

@@ -37,7 +37,7 @@ pub fn case_expecting(id: &str, input: &str, calls: &[(&str, Value)]) -> Case {
             .iter()
             .map(|(name, args)| {
                 ExpectItem::Call(ExpectedCall {
-                    name: name.to_string(),
+                    name: (*name).into(),
                     args: Some(ArgsSpec::try_from(args.clone()).unwrap()),
                     ..ExpectedCall::default()
                 })

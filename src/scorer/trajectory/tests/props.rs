@@ -148,11 +148,11 @@ proptest! {
             (usize::from(s.full), s.value)
         };
         let (mut best_full, mut best) = (0, 0.0);
-        let mut names: Vec<&str> = flat.iter().map(|(_, c)| c.name.as_str()).collect();
+        let mut names: Vec<&str> = flat.iter().filter_map(|(_, c)| c.name.exact()).collect();
         names.sort();
         names.dedup();
         for name in names {
-            let rows: Vec<usize> = (0..flat.len()).filter(|&i| flat[i].1.name == name).collect();
+            let rows: Vec<usize> = (0..flat.len()).filter(|&i| flat[i].1.name.exact() == Some(name)).collect();
             let cols: Vec<usize> = (0..actual.len()).filter(|&j| actual[j].name == name).collect();
             let (f, v) = brute(&s, &rows, &cols, &mut vec![false; cols.len()]);
             best_full += f;
@@ -162,5 +162,81 @@ proptest! {
         let got_full = score.alignment.iter().filter(|r| r.kind == AlignKind::Matched).count();
         prop_assert_eq!(got_full, best_full);
         prop_assert!((got - best).abs() < 1e-5, "pairing Σ s = {got}, optimum {best}");
+    }
+}
+
+/// An expected call whose name may be a pattern.
+fn pattern_call() -> impl Strategy<Value = Value> {
+    let name = select(vec![
+        json!("a"),
+        json!("b"),
+        json!({"regex": "^[ab]$"}),
+        json!({"regex": ".*"}),
+        json!({"regex": "c|d"}),
+    ]);
+    let args = proptest::option::of(proptest::collection::btree_map(
+        select(vec!["x", "y"]),
+        arg_value(),
+        0..3,
+    ));
+    (name, args).prop_map(|(name, args)| match args {
+        Some(a) => json!({"name": name, "args": a}),
+        None => json!({"name": name}),
+    })
+}
+
+/// [`case`] with name patterns among the expected names, `match: covers` and conditional
+/// `forbid` items in the expectation.
+fn pattern_case() -> impl Strategy<Value = (Value, Vec<Value>, Vec<Value>)> {
+    let item = prop_oneof![
+        3 => pattern_call(),
+        1 => proptest::collection::vec(pattern_call(), 1..3).prop_map(|b| json!({"any_order": b})),
+    ];
+    let forbid = select(vec![
+        json!([]),
+        json!(["d"]),
+        json!([{"name": "a", "args": {"x": {"gt": 1}}}]),
+        json!([{"name": {"regex": "^[cd]$"}, "args": {"y": {"optional": "s"}}}]),
+    ]);
+    let expect = (
+        proptest::collection::vec(item, 0..5),
+        select(vec!["subset", "exact", "ignore"]),
+        forbid,
+    )
+        .prop_map(|(calls, mode, forbid)| {
+            json!({"match": "covers", "calls": calls, "args_mode": mode, "forbid": forbid})
+        });
+    (expect, proptest::collection::vec(actual_call(), 0..7))
+        .prop_flat_map(|(e, a)| (Just(e), Just(a.clone()), Just(a).prop_shuffle()))
+}
+
+proptest! {
+    #[test]
+    fn with_patterns_and_covers_metrics_stay_in_range_and_covers_means_a_full_match_each(
+        (e, a, shuffled) in pattern_case()
+    ) {
+        let s = run(e.clone(), Value::from(a.clone()));
+        let m = s.metrics;
+        for v in [m.tool_recall, m.tool_precision, m.tool_f1, m.arg_accuracy, m.strict_recall, m.ordering, m.efficiency] {
+            prop_assert!((0.0..=1.0).contains(&v), "{m:?}");
+        }
+        let n_e = expect(e.clone()).flat_calls().len();
+        // superset ⇒ covers; a covers pass with one-to-one pairs for all is a superset pass.
+        prop_assert!(!s.checks.superset || s.checks.covers);
+        prop_assert!(!s.checks.covers || n_e == 0 || !a.is_empty());
+        prop_assert!(!(s.checks.covers && m.strict_recall == 1.0) || s.checks.superset);
+        // Order-free, like superset.
+        let t = run(e.clone(), Value::from(shuffled));
+        prop_assert_eq!(s.checks.covers, t.checks.covers);
+        // covers(E, A) = superset(E, A with every call repeated |E| times): shared calls are
+        // exactly what one copy per expected call makes one-to-one.
+        let repeated: Vec<Value> = a.iter().flat_map(|c| vec![c.clone(); n_e.max(1)]).collect();
+        let r = run(e, Value::from(repeated));
+        prop_assert_eq!(s.checks.covers, r.checks.superset);
+        // Every call shows up once in the alignment.
+        prop_assert_eq!(s.alignment.iter().filter(|r| r.actual.is_some()).count(), a.len());
+        // Forbidden calls are actual calls, listed once each in call order.
+        prop_assert!(s.forbidden_calls.windows(2).all(|w| w[0] < w[1]));
+        prop_assert!(s.forbidden_calls.iter().all(|&c| c < a.len()));
     }
 }
