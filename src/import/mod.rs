@@ -27,6 +27,9 @@ pub struct Imported {
     pub per_category: BTreeMap<String, usize>,
     /// Items not imported: `(id, why)`.
     pub skipped: Vec<(String, String)>,
+    /// What the user should know about the import as a whole (parts left out of every case,
+    /// what the config needs), printed after the counts.
+    pub notes: Vec<String>,
 }
 
 /// What [`write`] did.
