@@ -31,7 +31,7 @@ pub use calibration::{
 };
 pub use case::{
     ArgsMode, Case, Expect, ExpectItem, ExpectedCall, Input, Lineage, MatchMode, Message,
-    ResponseCheck, Review, Role, SimilaritySpec, SourceLoc, TrajectoryExpect,
+    ResponseCheck, Review, Role, SimilaritySpec, SourceLoc, Tool, TrajectoryExpect,
 };
 pub use comparison::{
     BaseRef, CaseChange, ChangeKind, Comparison, DatasetChange, DeltaStatus, MetricDelta,
