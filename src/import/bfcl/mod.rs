@@ -233,7 +233,7 @@ fn case(
     };
     if let Some(n) = unreadable_number(&trajectory) {
         return Err(format!(
-            "the number `{n}` is written `{n}` in YAML and read back as a string (a float without a `.`); not imported until the dataset writer keeps it a number"
+            "the number `{n}` (an exponent without a `.`) would be read back from the dataset's YAML as a string; not imported until the writer keeps it a number"
         ));
     }
     let case = json!({
