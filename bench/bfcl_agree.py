@@ -372,7 +372,7 @@ def main():
         print("|---|---:|---:|---:|")
         for k in sorted(rows):
             ok, n = rows[k]
-            print(f"| {k} | {n} | {ok} | {100 * ok / n:.2f} |")
+            print(f"| {k} | {n} | {ok} | {100 * ok / n:.3f} |")
         print()
 
     table("category", by_cat)
@@ -380,7 +380,7 @@ def main():
     total = sum(n for _, n in by_cat.values())
     ok = sum(o for o, _ in by_cat.values())
     pct = 100 * ok / total if total else 0.0
-    print(f"cases {len(by_id)}, variants {total}, agree {ok} ({pct:.2f}%), disagree {total - ok}")
+    print(f"cases {len(by_id)}, variants {total}, agree {ok} ({pct:.3f}%), disagree {total - ok}")
     for (cat, pert, b), ids in sorted(classes.items(), key=lambda kv: -len(kv[1])):
         verdict = "BFCL passes, evalgate fails" if b else "BFCL fails, evalgate passes"
         print(f"  {len(ids):5} {cat} / {pert}: {verdict} (e.g. {', '.join(ids[:3])})")
