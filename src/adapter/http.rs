@@ -22,7 +22,7 @@ use super::retry::{backoff, retry_after_delay};
 use super::{AdapterError, AgentReply, install_crypto_provider};
 use crate::model::{
     AgentSpec, Case, CaseError, ErrorKind, HttpMethod, Message, ResponseMapping, RetrySpec, Role,
-    Secrets, expand_vars,
+    Secrets, Tool, expand_vars,
 };
 
 /// How much of an error reply's body the `http_status` message quotes.
@@ -311,6 +311,7 @@ impl HttpAgent {
                 &case.id,
                 &case.tags,
                 case.tier.as_deref(),
+                &case.tools,
             )
             .map_err(|e| format!("request body template failed: {e:#}")),
         }
@@ -331,11 +332,12 @@ fn render_template(
     id: &str,
     tags: &[String],
     tier: Option<&str>,
+    tools: &[Tool],
 ) -> Result<String, minijinja::Error> {
     env.get_template("body")?.render(context! {
         input => input,
         messages => Serde(messages),
-        case => context! { id => id, tags => Serde(tags), tier => tier },
+        case => context! { id => id, tags => Serde(tags), tier => tier, tools => Serde(tools) },
     })
 }
 
@@ -350,7 +352,7 @@ fn compile_template(source: &str) -> Result<Environment<'static>, AdapterError> 
         role: Role::User,
         content: "hello".into(),
     }];
-    render_template(&env, "hello", &sample, "sample", &[], None)
+    render_template(&env, "hello", &sample, "sample", &[], None, &[])
         .map_err(|e| AdapterError::Template(format!("{e:#}")))?;
     Ok(env)
 }

@@ -34,6 +34,7 @@ fn case(input: Input) -> Case {
         tags: vec!["billing".into(), "refund".into()],
         tier: Some("critical".into()),
         input,
+        tools: Vec::new(),
         expect: Expect::default(),
         source: None,
         review: None,

@@ -53,8 +53,10 @@ impl TemplateKind {
     }
 }
 
-/// The fields of `case` in the templates that get one.
+/// The fields of `case` in the templates that get one (a request body also gets the tools
+/// the case offers, `adapter::http`).
 const CASE_FIELDS: &[&str] = &["id", "tags", "tier"];
+const BODY_CASE_FIELDS: &[&str] = &["id", "tags", "tier", "tools"];
 
 /// Why `source`, a template of `kind`, cannot be rendered; `None` when it can.
 pub(crate) fn template_error(source: &str, kind: TemplateKind) -> Option<TemplateError> {
@@ -82,7 +84,12 @@ pub(crate) fn template_error(source: &str, kind: TemplateKind) -> Option<Templat
                 )),
             });
         }
-        if top == "case" && !field.is_empty() && !CASE_FIELDS.contains(&field) {
+        let case_fields = if kind == TemplateKind::Body {
+            BODY_CASE_FIELDS
+        } else {
+            CASE_FIELDS
+        };
+        if top == "case" && !field.is_empty() && !case_fields.contains(&field) {
             return Some(TemplateError {
                 line: line_of(source, field),
                 message: format!(
@@ -91,7 +98,7 @@ pub(crate) fn template_error(source: &str, kind: TemplateKind) -> Option<Templat
                 ),
                 help: Some(format!(
                     "`case` has {}",
-                    super::error::backticked(CASE_FIELDS)
+                    super::error::backticked(case_fields)
                 )),
             });
         }
@@ -129,7 +136,9 @@ fn sample_render_error(source: &str) -> Option<TemplateError> {
     let sample = minijinja::context! {
         input => "hello",
         messages => vec![minijinja::context! { role => "user", content => "hello" }],
-        case => minijinja::context! { id => "sample", tags => Vec::<String>::new(), tier => () },
+        case => minijinja::context! {
+            id => "sample", tags => Vec::<String>::new(), tier => (), tools => Vec::<String>::new()
+        },
     };
     let e = env.render_str(source, sample).err()?;
     Some(TemplateError {
@@ -311,7 +320,7 @@ mod tests {
         );
         assert_eq!(
             checked("{{ case.idd }}", TemplateKind::Body),
-            "1: undefined variable `case.idd` in the request body template (`case` has `id`, `tags`, `tier`)"
+            "1: undefined variable `case.idd` in the request body template (`case` has `id`, `tags`, `tier`, `tools`)"
         );
         assert_eq!(
             checked("a\n{{ input | tojsn }}", TemplateKind::Rubric),

@@ -197,7 +197,8 @@ pub struct Normalize {
     pub whitespace: bool,
     /// Remove ASCII punctuation (`char::is_ascii_punctuation`: ``!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~``).
     pub punctuation: bool,
-    /// BFCL's preset: remove ` ,./-_*^` (space included, other whitespace not), then lowercase.
+    /// BFCL's preset: remove ` ,./-_*^` (space included, other whitespace not), lowercase, then
+    /// `'` → `"` (`standardize_string` of BFCL's AST checker).
     pub bfcl: bool,
 }
 
@@ -216,10 +217,16 @@ impl Normalize {
                 || self.punctuation && c.is_ascii_punctuation()
                 || self.bfcl && " ,./-_*^".contains(*c))
         });
-        if self.case || self.bfcl {
+        let out: String = if self.case || self.bfcl {
             kept.flat_map(char::to_lowercase).collect()
         } else {
             kept.collect()
+        };
+        // BFCL's `standardize_string` ends with `.replace("'", '"')`.
+        if self.bfcl {
+            out.replace('\'', "\"")
+        } else {
+            out
         }
     }
 

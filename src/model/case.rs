@@ -31,6 +31,10 @@ pub struct Case {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
     pub input: Input,
+    /// The tools the agent is offered for this case (a request body template reads them as
+    /// `case.tools`, e.g. to send an OpenAI-compatible `tools` list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<Tool>,
     #[serde(default)]
     pub expect: Expect,
     /// Lineage: where the case came from (written by `promote`).
@@ -46,6 +50,18 @@ pub struct Case {
     #[serde(skip)]
     #[schemars(skip)]
     pub loc: SourceLoc,
+}
+
+/// A tool offered to the agent: OpenAI's function shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tool {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The arguments as a JSON Schema (`{type: object, properties, required}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<serde_json::Value>,
 }
 
 /// Review state of a promoted case.

@@ -31,7 +31,8 @@ pub use calibration::{
 };
 pub use case::{
     ArgsMode, CallName, Case, Expect, ExpectItem, ExpectedCall, ForbidCall, Input, Lineage,
-    MatchMode, Message, ResponseCheck, Review, Role, SimilaritySpec, SourceLoc, TrajectoryExpect,
+    MatchMode, Message, ResponseCheck, Review, Role, SimilaritySpec, SourceLoc, Tool,
+    TrajectoryExpect,
 };
 pub use comparison::{
     BaseRef, CaseChange, ChangeKind, Comparison, DatasetChange, DeltaStatus, MetricDelta,

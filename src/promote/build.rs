@@ -82,6 +82,7 @@ pub(super) fn draft_case(
         tags: vec!["production".to_string()],
         tier: None,
         input,
+        tools: Vec::new(),
         expect: Expect {
             trajectory: Some(trajectory),
             response: Vec::new(),

@@ -22,6 +22,7 @@ pub(crate) fn case(id: &str, tags: &[&str]) -> Case {
         tags: tags.iter().map(|t| t.to_string()).collect(),
         tier: None,
         input: Input::Text(format!("input of {id}")),
+        tools: Vec::new(),
         expect: Expect::default(),
         source: None,
         review: None,

@@ -6,7 +6,7 @@
 //! and the `evalgate score` line format (`pairs`). Pure: no I/O, no network, no env; judges
 //! are not called here. Failures of the agent are values in the returned scores, never errors.
 
-mod args;
+pub(crate) mod args;
 mod explain;
 mod forbid;
 mod pairing;

@@ -339,6 +339,7 @@ mod tests {
             tags: vec![],
             tier: None,
             input: crate::model::Input::Text("x".into()),
+            tools: Vec::new(),
             expect: crate::model::Expect {
                 trajectory: Some(expect),
                 response: vec![],

@@ -10,6 +10,7 @@ fn case(expect: Value) -> Case {
         tags: Vec::new(),
         tier: None,
         input: Input::Text("hi".into()),
+        tools: Vec::new(),
         expect: serde_json::from_value(expect).unwrap(),
         source: None,
         review: None,

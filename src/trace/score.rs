@@ -82,6 +82,7 @@ pub fn score_trace(rec: &TraceRecord, rules: &CompiledRules<'_>) -> CaseResult {
             tags: Vec::new(),
             tier: None,
             input: Input::Text(rec.inputs.last().cloned().unwrap_or_default()),
+            tools: Vec::new(),
             expect: rule.expect.clone(),
             source: None,
             review: None,

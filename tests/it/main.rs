@@ -12,6 +12,7 @@ mod demo;
 mod gate;
 mod github;
 mod github_owner;
+mod import_bfcl;
 mod import_tau2;
 mod judge;
 mod judge_calls;

@@ -185,6 +185,8 @@ pub fn read(file: &Path, opts: &Options) -> Result<Imported, ImportError> {
             tags: vec!["tau2".to_string(), domain.clone()],
             tier: None,
             input: Input::Text(input_text(&task.user_scenario)),
+            // τ²'s tool schemas live in its domain code, not in tasks.json.
+            tools: Vec::new(),
             expect: Expect {
                 trajectory,
                 response,

@@ -98,6 +98,8 @@ fn normalize_steps_and_presets() {
     };
     // BFCL strips spaces and `,./-_*^` only: tabs and `!` stay.
     assert_eq!(bfcl.apply("San-Francisco, CA\t!"), "sanfranciscoca\t!");
+    // …and single quotes become double quotes, as `standardize_string` ends.
+    assert_eq!(bfcl.apply("It's 'Ok'"), "it\"s\"ok\"");
     let case = Normalize {
         case: true,
         ..Normalize::default()

@@ -17,6 +17,7 @@ pub fn case(id: &str, input: &str) -> Case {
         tags: Vec::new(),
         tier: None,
         input: Input::Text(input.into()),
+        tools: Vec::new(),
         expect: Expect::default(),
         source: None,
         review: None,
