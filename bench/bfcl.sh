@@ -5,7 +5,7 @@
 #   EVALGATE=target/debug/evalgate bash bench/bfcl.sh
 #
 # Installs the PyPI package `bfcl-eval` (its data and checker; `--no-deps`: the checker needs
-# none of the model SDKs, bench/bfcl_stub.py stands in for them) into target/bench-venv,
+# none of the model SDKs, bench/bfcl_stub.py stands in for them) into target/bench-venv-bfcl,
 # imports every single-turn category with `evalgate import bfcl`, and compares the verdicts of
 # both checkers on answer variants of every case (bench/bfcl_agree.py). Prints the tables;
 # exits 1 below 99.5 % agreement. Disagreements: target/bench/bfcl/disagreements.jsonl.
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BFCL_VERSION=${BFCL_VERSION:-2026.3.23}
-VENV=target/bench-venv
+VENV=target/bench-venv-bfcl
 WORK=target/bench/bfcl
 
 if [ -z "${EVALGATE:-}" ]; then

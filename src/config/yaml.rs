@@ -325,6 +325,15 @@ mod tests {
     }
 
     #[test]
+    fn floats_written_with_an_exponent_read_back_as_numbers() {
+        let v =
+            serde_json::json!({"tiny": 1e-9, "huge": 5e22, "s": "1e-9", "f": 0.5, "n": -2.5e-12});
+        let text = to_yaml(&v).unwrap();
+        let back: serde_json::Value = parse(&text, Path::new("f.yaml")).unwrap();
+        assert_eq!(back, v, "{text}");
+    }
+
+    #[test]
     fn type_errors_read_as_words_with_backticked_values() {
         let e = err::<ConfigFile>(
             "version: 1\nagent:\n  url: http://x\n  timeout_ms: soon\nsuites: []\n",

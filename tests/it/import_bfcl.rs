@@ -63,7 +63,7 @@ fn a_second_import_writes_v2_with_the_new_ids_only_and_never_overwrites() {
     let all = import(dir.path(), &[]);
     assert_eq!(all.status.code(), Some(0), "{}", text(&all));
     assert!(
-        text(&all).contains("already in the dataset: 3"),
+        text(&all).contains("already in the dataset: 4"),
         "{}",
         text(&all)
     );
@@ -75,7 +75,7 @@ fn a_second_import_writes_v2_with_the_new_ids_only_and_never_overwrites() {
     // The whole dataset again, each id once: v1's cases as they were, then the new ones.
     assert!(v2.starts_with(v1.trim_end()), "v1's cases stay as they are");
     assert_eq!(v2.matches("- id: simple_python_0\n").count(), 1);
-    assert_eq!(v2.matches("\n- id: ").count(), 17, "{v2}");
+    assert_eq!(v2.matches("\n- id: ").count(), 18, "{v2}");
     let again = import(dir.path(), &[]);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again));
     assert!(
@@ -228,13 +228,13 @@ async fn imported_cases_pass_on_the_ground_truth_and_fail_on_a_perturbed_answer(
         .collect();
     assert_eq!(failed, Vec::<&str>::new(), "{out}");
     assert_eq!(code, Some(0), "{out}");
-    assert_eq!(report.cases.len(), 17);
+    assert_eq!(report.cases.len(), 18);
     let with_tools = model
         .requests()
         .iter()
         .filter(|r| r.body["tools"][0]["function"]["name"].is_string())
         .count();
-    assert_eq!(with_tools, 17, "every case offers its tools");
+    assert_eq!(with_tools, 18, "every case offers its tools");
 
     // Perturbed: calls reversed (order-free cases still pass), an unexpected argument in the
     // single-call cases (BFCL rejects it), a call made where none should be.

@@ -231,11 +231,6 @@ fn case(
             json!({"match": mode, "args_mode": "exact", "calls": calls})
         }
     };
-    if let Some(n) = unreadable_number(&trajectory) {
-        return Err(format!(
-            "the number `{n}` (an exponent without a `.`) would be read back from the dataset's YAML as a string; not imported until the writer keeps it a number"
-        ));
-    }
     let case = json!({
         "id": id,
         "tags": ["bfcl", category],
@@ -263,19 +258,5 @@ fn input(question: &Value) -> Result<Value, String> {
                 .map(|m| json!({"role": m["role"], "content": m["content"]}))
                 .collect(),
         )),
-    }
-}
-
-/// A number that the dataset's YAML would not read back as one: `5e-12` (an exponent without
-/// a `.`) is a string to the YAML reader.
-fn unreadable_number(v: &Value) -> Option<String> {
-    match v {
-        Value::Number(n) => {
-            let s = n.to_string();
-            (s.contains('e') && !s.contains('.')).then_some(s)
-        }
-        Value::Array(a) => a.iter().find_map(unreadable_number),
-        Value::Object(m) => m.values().find_map(unreadable_number),
-        _ => None,
     }
 }

@@ -214,7 +214,7 @@ fn the_sample_imports_every_python_category_and_says_what_it_skipped() {
     multiple 2
     parallel 2
     parallel_multiple 1
-    simple_python 3
+    simple_python 4
     ");
     let skipped: Vec<String> = imported
         .skipped
