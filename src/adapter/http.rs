@@ -22,7 +22,7 @@ use super::retry::{backoff, retry_after_delay};
 use super::{AdapterError, AgentReply, install_crypto_provider};
 use crate::model::{
     AgentSpec, Case, CaseError, ErrorKind, HttpMethod, Message, ResponseMapping, RetrySpec, Role,
-    Secrets, Tool, expand_vars,
+    Secrets, expand_vars,
 };
 
 /// How much of an error reply's body the `http_status` message quotes.
@@ -126,7 +126,8 @@ impl HttpAgent {
     pub async fn call(&self, case: &Case) -> AgentReply {
         let started = Instant::now();
         let elapsed = || u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let body = match self.render_body(case) {
+        let session = session_id(case);
+        let body = match self.render_body(case, &session) {
             Ok(body) => body,
             Err(message) => {
                 return AgentReply {
@@ -143,7 +144,7 @@ impl HttpAgent {
         let result = loop {
             attempts += 1;
             let attempt_started = Instant::now();
-            match self.attempt(body.clone()).await {
+            match self.attempt(body.clone(), &case.headers).await {
                 Ok(mut trajectory) => {
                     trajectory.latency_ms =
                         u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -170,13 +171,28 @@ impl HttpAgent {
     }
 
     /// One HTTP exchange. The per-request timeout covers connecting through reading the body.
-    async fn attempt(&self, body: String) -> Result<crate::model::Trajectory, Failure> {
+    async fn attempt(
+        &self,
+        body: String,
+        case_headers: &std::collections::BTreeMap<String, String>,
+    ) -> Result<crate::model::Trajectory, Failure> {
+        // A case's own headers replace the config's of the same name (names and values were
+        // checked when the dataset loaded; one that still does not parse is left out).
+        let mut headers = self.headers.clone();
+        for (name, value) in case_headers {
+            if let (Ok(n), Ok(v)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                reqwest::header::HeaderValue::from_str(value),
+            ) {
+                headers.insert(n, v);
+            }
+        }
         let response = self
             .client
             .request(self.method.clone(), self.url.clone())
             // Before the configured headers, which may replace it.
             .header(ACCEPT_ENCODING, body::ACCEPT_ENCODING)
-            .headers(self.headers.clone())
+            .headers(headers)
             .timeout(self.timeout)
             .body(body)
             .send()
@@ -294,26 +310,16 @@ impl HttpAgent {
         }
     }
 
-    fn render_body(&self, case: &Case) -> Result<String, String> {
-        let input = case.input.last_user_text();
-        let messages = case.input.messages();
+    fn render_body(&self, case: &Case, session_id: &str) -> Result<String, String> {
         match &self.body {
             None => serde_json::to_string(&DefaultBody {
-                input,
-                messages: &messages,
+                input: case.input.last_user_text(),
+                messages: &case.input.messages(),
                 case_id: &case.id,
             })
             .map_err(|e| format!("could not encode the request body: {e}")),
-            Some(env) => render_template(
-                env,
-                input,
-                &messages,
-                &case.id,
-                &case.tags,
-                case.tier.as_deref(),
-                &case.tools,
-            )
-            .map_err(|e| format!("request body template failed: {e:#}")),
+            Some(env) => render_template(env, case, session_id)
+                .map_err(|e| format!("request body template failed: {e:#}")),
         }
     }
 }
@@ -325,20 +331,32 @@ struct DefaultBody<'a> {
     case_id: &'a str,
 }
 
+/// The variables a request body template sees (`config::template` checks the same list).
+/// `turn` is 1 until scenarios have several; `session_id` is one per call, so an agent that
+/// keeps state per session never mixes two cases (or two trials of one).
 fn render_template(
     env: &Environment<'static>,
-    input: &str,
-    messages: &[Message],
-    id: &str,
-    tags: &[String],
-    tier: Option<&str>,
-    tools: &[Tool],
+    case: &Case,
+    session_id: &str,
 ) -> Result<String, minijinja::Error> {
     env.get_template("body")?.render(context! {
-        input => input,
-        messages => Serde(messages),
-        case => context! { id => id, tags => Serde(tags), tier => tier, tools => Serde(tools) },
+        input => case.input.last_user_text(),
+        messages => Serde(case.input.messages()),
+        turn => 1,
+        session_id => session_id,
+        case => context! {
+            id => &case.id,
+            tags => Serde(&case.tags),
+            tier => case.tier.as_deref(),
+            tools => Serde(&case.tools),
+            fixtures => Serde(&case.fixtures),
+        },
     })
+}
+
+/// A fresh session id: the case id (readable in the agent's logs) and 64 random bits.
+fn session_id(case: &Case) -> String {
+    format!("{}-{:016x}", case.id, fastrand::u64(..))
 }
 
 /// Compiles the body template once, and renders it on a sample case so that a misspelled
@@ -348,11 +366,23 @@ fn compile_template(source: &str) -> Result<Environment<'static>, AdapterError> 
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_template_owned("body", source.to_string())
         .map_err(|e| AdapterError::Template(format!("{e:#}")))?;
-    let sample = [Message {
-        role: Role::User,
-        content: "hello".into(),
-    }];
-    render_template(&env, "hello", &sample, "sample", &[], None, &[])
+    let sample = Case {
+        id: "sample".into(),
+        tags: Vec::new(),
+        tier: None,
+        input: crate::model::Input::Messages(vec![Message {
+            role: Role::User,
+            content: "hello".into(),
+        }]),
+        tools: Vec::new(),
+        headers: Default::default(),
+        expect: Default::default(),
+        source: None,
+        review: None,
+        fixtures: Vec::new(),
+        loc: Default::default(),
+    };
+    render_template(&env, &sample, "sample-0000000000000000")
         .map_err(|e| AdapterError::Template(format!("{e:#}")))?;
     Ok(env)
 }

@@ -35,6 +35,7 @@ fn case(input: Input) -> Case {
         tier: Some("critical".into()),
         input,
         tools: Vec::new(),
+        headers: Default::default(),
         expect: Expect::default(),
         source: None,
         review: None,
@@ -152,7 +153,7 @@ fn content_type_defaults_to_json_unless_set() {
 fn default_body_carries_input_messages_and_case_id() {
     let agent = HttpAgent::new(&spec("http://127.0.0.1:9/"), None, None, &no_env).unwrap();
     let body = agent
-        .render_body(&case(Input::Text("refund INV-1".into())))
+        .render_body(&case(Input::Text("refund INV-1".into())), "s-1")
         .unwrap();
     let body: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(
@@ -176,12 +177,34 @@ fn templates_see_input_messages_and_case() {
             content: "hi".into(),
         },
     ]);
-    let body: Value = serde_json::from_str(&agent.render_body(&case(input)).unwrap()).unwrap();
+    let body: Value =
+        serde_json::from_str(&agent.render_body(&case(input), "s-1").unwrap()).unwrap();
     assert_eq!(
         body,
         json!({"q": "say \"hi\"\n", "n": 2, "last_role": "assistant", "id": "refund-1",
                "tags": ["billing", "refund"], "tier": "critical"})
     );
+}
+
+#[test]
+fn templates_see_the_turn_the_session_and_the_recorded_fixtures() {
+    let template = r#"{"turn": {{ turn }}, "session": {{ session_id | tojson }}, "fixtures": {{ case.fixtures | tojson }}}"#;
+    let agent =
+        HttpAgent::new(&spec("http://127.0.0.1:9/"), Some(template), None, &no_env).unwrap();
+    let mut c = case(Input::Text("refund INV-1".into()));
+    c.fixtures = vec![crate::model::ToolCall {
+        result: Some(json!({"amount": 740})),
+        ..crate::model::ToolCall::ok("fetch_invoice", json!({"invoice_id": "INV-1"}))
+    }];
+    let body: Value =
+        serde_json::from_str(&agent.render_body(&c, "refund-1-00ff").unwrap()).unwrap();
+    assert_eq!(body["turn"], 1);
+    assert_eq!(body["session"], "refund-1-00ff");
+    assert_eq!(body["fixtures"][0]["name"], "fetch_invoice");
+    assert_eq!(body["fixtures"][0]["result"], json!({"amount": 740}));
+    // Each call is its own session.
+    let (a, b) = (super::session_id(&c), super::session_id(&c));
+    assert!(a.starts_with("refund-1-") && a != b, "{a} {b}");
 }
 
 #[test]

@@ -84,11 +84,36 @@ fn check_cases(cases: &[Case], src: &Source, out: &mut Vec<Diagnostic>) {
         } else {
             first_line.insert(&case.id, case.loc.line);
         }
+        check_case_headers(case, i, src, out);
         if let Some(t) = &case.expect.trajectory {
             check_trajectory(t, &format!("[{i}].expect.trajectory"), src, out);
         }
         for (j, check) in case.expect.response.iter().enumerate() {
             check_response(check, &format!("[{i}].expect.response[{j}]"), src, out);
+        }
+    }
+}
+
+/// A case's `headers` must be sendable: a valid name and a value without control characters.
+fn check_case_headers(case: &Case, i: usize, src: &Source, out: &mut Vec<Diagnostic>) {
+    use reqwest::header::{HeaderName, HeaderValue};
+    for (name, value) in &case.headers {
+        let at = format!("[{i}].headers.{name}");
+        if HeaderName::from_bytes(name.as_bytes()).is_err() {
+            out.push(
+                src.at(&at, format!("invalid header name `{name}`"))
+                    .with_help("header names are letters, digits and `-` (no spaces, colons or control characters)"),
+            );
+        } else if HeaderValue::from_str(value).is_err() {
+            out.push(src.at(
+                &at,
+                format!("header `{name}`: its value has characters a header cannot carry (newlines, control characters)"),
+            ));
+        } else if value.contains("${") {
+            out.push(
+                src.at(&at, format!("header `{name}`: `${{...}}` is not expanded in a case's headers"))
+                    .with_help("datasets are shared files; put headers that need the environment in `agent.headers` in evalgate.yaml"),
+            );
         }
     }
 }

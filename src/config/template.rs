@@ -38,7 +38,7 @@ impl TemplateKind {
     /// The top-level variables a render of this kind receives.
     fn variables(self) -> &'static [&'static str] {
         match self {
-            TemplateKind::Body => &["input", "messages", "case"],
+            TemplateKind::Body => &["input", "messages", "turn", "session_id", "case"],
             TemplateKind::Report | TemplateKind::Comment => &["view", "report"],
             TemplateKind::Rubric => &["input", "response", "reference", "trajectory", "case"],
         }
@@ -56,7 +56,7 @@ impl TemplateKind {
 /// The fields of `case` in the templates that get one (a request body also gets the tools
 /// the case offers, `adapter::http`).
 const CASE_FIELDS: &[&str] = &["id", "tags", "tier"];
-const BODY_CASE_FIELDS: &[&str] = &["id", "tags", "tier", "tools"];
+const BODY_CASE_FIELDS: &[&str] = &["id", "tags", "tier", "tools", "fixtures"];
 
 /// Why `source`, a template of `kind`, cannot be rendered; `None` when it can.
 pub(crate) fn template_error(source: &str, kind: TemplateKind) -> Option<TemplateError> {
@@ -136,8 +136,11 @@ fn sample_render_error(source: &str) -> Option<TemplateError> {
     let sample = minijinja::context! {
         input => "hello",
         messages => vec![minijinja::context! { role => "user", content => "hello" }],
+        turn => 1,
+        session_id => "sample-0000000000000000",
         case => minijinja::context! {
-            id => "sample", tags => Vec::<String>::new(), tier => (), tools => Vec::<String>::new()
+            id => "sample", tags => Vec::<String>::new(), tier => (), tools => Vec::<String>::new(),
+            fixtures => Vec::<String>::new()
         },
     };
     let e = env.render_str(source, sample).err()?;
@@ -316,11 +319,11 @@ mod tests {
         let body = "{\n  \"input\": {{ inptu | tojson }}\n}";
         assert_eq!(
             checked(body, TemplateKind::Body),
-            "2: undefined variable `inptu` in the request body template (a request body template can use `input`, `messages`, `case`)"
+            "2: undefined variable `inptu` in the request body template (a request body template can use `input`, `messages`, `turn`, `session_id`, `case`)"
         );
         assert_eq!(
             checked("{{ case.idd }}", TemplateKind::Body),
-            "1: undefined variable `case.idd` in the request body template (`case` has `id`, `tags`, `tier`, `tools`)"
+            "1: undefined variable `case.idd` in the request body template (`case` has `id`, `tags`, `tier`, `tools`, `fixtures`)"
         );
         assert_eq!(
             checked("a\n{{ input | tojsn }}", TemplateKind::Rubric),

@@ -35,6 +35,10 @@ pub struct Case {
     /// `case.tools`, e.g. to send an OpenAI-compatible `tools` list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tools: Vec<Tool>,
+    /// HTTP headers sent with this case's requests, after (and over) `agent.headers`; literal
+    /// values (datasets are shared files: no `${VAR}` here).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     pub expect: Expect,
     /// Lineage: where the case came from (written by `promote`).

@@ -83,6 +83,7 @@ pub(super) fn draft_case(
         tier: None,
         input,
         tools: Vec::new(),
+        headers: Default::default(),
         expect: Expect {
             trajectory: Some(trajectory),
             response: Vec::new(),

@@ -23,6 +23,7 @@ pub(crate) fn case(id: &str, tags: &[&str]) -> Case {
         tier: None,
         input: Input::Text(format!("input of {id}")),
         tools: Vec::new(),
+        headers: Default::default(),
         expect: Expect::default(),
         source: None,
         review: None,

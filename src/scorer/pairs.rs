@@ -340,6 +340,7 @@ mod tests {
             tier: None,
             input: crate::model::Input::Text("x".into()),
             tools: Vec::new(),
+            headers: Default::default(),
             expect: crate::model::Expect {
                 trajectory: Some(expect),
                 response: vec![],

@@ -11,6 +11,7 @@ fn case(expect: Value) -> Case {
         tier: None,
         input: Input::Text("hi".into()),
         tools: Vec::new(),
+        headers: Default::default(),
         expect: serde_json::from_value(expect).unwrap(),
         source: None,
         review: None,

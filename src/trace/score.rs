@@ -83,6 +83,7 @@ pub fn score_trace(rec: &TraceRecord, rules: &CompiledRules<'_>) -> CaseResult {
             tier: None,
             input: Input::Text(rec.inputs.last().cloned().unwrap_or_default()),
             tools: Vec::new(),
+            headers: Default::default(),
             expect: rule.expect.clone(),
             source: None,
             review: None,

@@ -341,3 +341,25 @@ async fn an_error_in_the_reply_is_an_agent_error_for_that_case_only() {
     assert_eq!(bad.attempts, 1, "an error the agent reports is not retried");
     assert_eq!(by_id(&results, "ok").outcome, Outcome::Passed);
 }
+
+#[tokio::test]
+async fn a_case_sends_its_own_headers_over_the_configured_ones() {
+    let fake = FakeAgent::start(|r| Reply::Json(good_reply(&r.input))).await;
+    let mut spec = agent_spec(&fake.url());
+    spec.headers.insert("X-Tenant".into(), "default".into());
+    spec.headers.insert("X-Env".into(), "ci".into());
+    let mut own = case("own", "hello");
+    own.headers.insert("X-Tenant".into(), "acme".into());
+    let cases = vec![own, case("plain", "hi")];
+    let results = run(&plan(spec, vec![("smoke", cases)]), 2).await;
+    assert!(results.iter().all(|r| r.outcome == Outcome::Passed));
+    for req in fake.requests() {
+        let expected = if req.input == "hello" {
+            "acme"
+        } else {
+            "default"
+        };
+        assert_eq!(req.headers["x-tenant"], expected);
+        assert_eq!(req.headers["x-env"], "ci");
+    }
+}

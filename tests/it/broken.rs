@@ -251,6 +251,20 @@ fn config_rows() -> Vec<Row> {
             )],
         ),
         row(
+            "case_header_name_invalid",
+            vec![text(
+                DATASET_FILE,
+                "- id: a\n  input: hi\n  headers:\n    X-Ok: fine\n    \"Bad Name\": x\n",
+            )],
+        ),
+        row(
+            "case_header_uses_a_variable",
+            vec![text(
+                DATASET_FILE,
+                "- id: a\n  input: hi\n  headers:\n    Authorization: \"Bearer ${TOKEN}\"\n",
+            )],
+        ),
+        row(
             "unset_variable_in_agent_url",
             vec![text(
                 CONFIG_FILE,

@@ -187,6 +187,7 @@ pub fn read(file: &Path, opts: &Options) -> Result<Imported, ImportError> {
             input: Input::Text(input_text(&task.user_scenario)),
             // τ²'s tool schemas live in its domain code, not in tasks.json.
             tools: Vec::new(),
+            headers: Default::default(),
             expect: Expect {
                 trajectory,
                 response,

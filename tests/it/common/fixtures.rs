@@ -18,6 +18,7 @@ pub fn case(id: &str, input: &str) -> Case {
         tier: None,
         input: Input::Text(input.into()),
         tools: Vec::new(),
+        headers: Default::default(),
         expect: Expect::default(),
         source: None,
         review: None,
