@@ -7,10 +7,9 @@
 //! pinned with insta; the deep rows nest 100,000 levels, which used to overflow the stack (exit
 //! 134), so they need a process of their own to observe.
 
-use std::path::Path;
 use std::process::Output;
 
-use crate::common::procs::command;
+use crate::common::procs::evalgate_env as evalgate;
 
 const DEEP: usize = 100_000;
 
@@ -76,15 +75,6 @@ fn project(files: &[(&'static str, Vec<u8>)]) -> tempfile::TempDir {
         std::fs::write(p, body).unwrap();
     }
     dir
-}
-
-fn evalgate(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
-    let mut c = command();
-    c.args(args).current_dir(cwd);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("run evalgate")
 }
 
 fn stderr(o: &Output) -> String {

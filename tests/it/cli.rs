@@ -5,15 +5,7 @@ use std::process::{Command, Output};
 
 use evalgate::model::{Outcome, RunReport, VerdictStatus};
 
-use crate::common::procs::command;
-
-fn evalgate(args: &[&str], cwd: &Path) -> Output {
-    command()
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run evalgate")
-}
+use crate::common::procs::{command, evalgate};
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

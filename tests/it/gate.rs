@@ -2,29 +2,13 @@
 //! `run --baseline`, `compare`, bad baseline files.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::OnceLock;
 
 use evalgate::model::{RunReport, VerdictStatus};
 
 pub fn evalgate(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_evalgate"));
-    cmd.args(args).current_dir(cwd).env_remove("CI");
-    for k in [
-        "GITHUB_ACTIONS",
-        "GITHUB_OUTPUT",
-        "GITHUB_STEP_SUMMARY",
-        "GITHUB_EVENT_PATH",
-        "GITHUB_TOKEN",
-        "GITHUB_REPOSITORY",
-        "GITHUB_API_URL",
-        "GITHUB_SHA",
-        "GITHUB_RUN_ID",
-    ] {
-        cmd.env_remove(k);
-    }
-    cmd.envs(env.iter().copied());
-    cmd.output().expect("run evalgate")
+    crate::common::procs::evalgate_env(args, cwd, env)
 }
 
 pub fn text(o: &Output) -> String {

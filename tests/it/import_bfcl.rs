@@ -5,22 +5,14 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use evalgate::model::{Outcome, RunReport};
 use serde_json::{Value, json};
 
 use crate::common::fake_agent::{FakeAgent, Reply};
 use crate::common::openai::{completion, last_user};
-
-fn evalgate(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_evalgate"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("CI")
-        .output()
-        .expect("run evalgate")
-}
+use crate::common::procs::evalgate;
 
 fn sample() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bfcl")

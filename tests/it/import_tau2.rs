@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use evalgate::import::tau2::{UserScenario, input_text};
 use evalgate::model::{Outcome, RunReport};
@@ -14,17 +14,9 @@ use serde_json::Value;
 use crate::common::fake_agent::{FakeAgent, Reply};
 use crate::common::fake_judge::{Behaviour, FakeJudge};
 use crate::common::openai;
+use crate::common::procs::evalgate;
 
 const DOMAINS: [&str; 4] = ["airline", "retail", "telecom", "mock"];
-
-fn evalgate(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_evalgate"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("CI")
-        .output()
-        .expect("run evalgate")
-}
 
 fn text(o: &Output) -> String {
     format!(

@@ -3,18 +3,11 @@
 //! agent; promote again and nothing changes; nothing unredacted is written or printed.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use evalgate::model::{Outcome, Review, RunReport};
 
-fn evalgate(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_evalgate"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("CI")
-        .output()
-        .expect("run evalgate")
-}
+use crate::common::procs::evalgate;
 
 fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

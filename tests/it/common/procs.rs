@@ -2,7 +2,7 @@
 //! gone within a deadline.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 /// The binary with a clean CI environment: no GitHub Actions variables leak in from the job
@@ -16,6 +16,21 @@ pub fn command() -> Command {
         }
     }
     c
+}
+
+/// Runs the binary with `args` in `cwd` (clean CI environment, as [`command`]) and waits.
+pub fn evalgate(args: &[&str], cwd: &Path) -> Output {
+    evalgate_env(args, cwd, &[])
+}
+
+/// [`evalgate`] with extra environment variables.
+pub fn evalgate_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
+    command()
+        .args(args)
+        .current_dir(cwd)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run evalgate")
 }
 
 /// True while `pid` runs. A zombie counts as gone: it runs no code and holds no port, and an
