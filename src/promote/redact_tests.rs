@@ -160,21 +160,31 @@ fn custom() -> Vec<Regex> {
     vec![Regex::new(r"\bACCT-\d{7}\b").unwrap()]
 }
 
+/// The planted corpus: 312 items, every kind in turn, each in an ordinary sentence, as
+/// `(kind, planted value, text)`; deterministic (seed 7).
+fn planted_corpus() -> Vec<(&'static str, String, String)> {
+    let mut rng = fastrand::Rng::with_seed(7);
+    (0..312)
+        .map(|i| {
+            let kind = KINDS[i % KINDS.len()];
+            let value = planted(&mut rng, kind);
+            let shown = if kind == "bearer_token" {
+                format!("Authorization: Bearer {value}")
+            } else {
+                value.clone()
+            };
+            let text = FRAMES[i % FRAMES.len()].replace("{}", &shown);
+            (kind, value, text)
+        })
+        .collect()
+}
+
 #[test]
 fn every_planted_secret_and_pii_item_is_redacted() {
-    let mut rng = fastrand::Rng::with_seed(7);
     let mut red = Redactor::new(custom());
     let mut expected: BTreeMap<String, usize> = BTreeMap::new();
     let mut total = 0;
-    for i in 0..312 {
-        let kind = KINDS[i % KINDS.len()];
-        let value = planted(&mut rng, kind);
-        let shown = if kind == "bearer_token" {
-            format!("Authorization: Bearer {value}")
-        } else {
-            value.clone()
-        };
-        let text = FRAMES[i % FRAMES.len()].replace("{}", &shown);
+    for (kind, value, text) in planted_corpus() {
         let out = red.text(&text);
         assert!(
             !out.contains(&value),
@@ -274,19 +284,10 @@ fn checks_reject_lookalikes() {
 /// the original survives, and no fake is re-redacted as another kind), secrets placeholders.
 #[test]
 fn every_planted_item_is_pseudonymized_or_redacted_for_promote() {
-    let mut rng = fastrand::Rng::with_seed(7);
     let mut red = Redactor::pseudonymizing(custom(), &[]);
     let mut expected: BTreeMap<String, usize> = BTreeMap::new();
-    for i in 0..312 {
+    for (i, (kind, value, text)) in planted_corpus().into_iter().enumerate() {
         red.begin_case(&format!("trace-{i}"));
-        let kind = KINDS[i % KINDS.len()];
-        let value = planted(&mut rng, kind);
-        let shown = if kind == "bearer_token" {
-            format!("Authorization: Bearer {value}")
-        } else {
-            value.clone()
-        };
-        let text = FRAMES[i % FRAMES.len()].replace("{}", &shown);
         let out = red.text(&text);
         assert!(
             !out.contains(&value),
